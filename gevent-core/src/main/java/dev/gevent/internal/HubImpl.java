@@ -1,0 +1,664 @@
+package dev.gevent.internal;
+
+import dev.gevent.BlockingSwitchOutError;
+import dev.gevent.Cancellable;
+import dev.gevent.Greenlet;
+import dev.gevent.GreenletExit;
+import dev.gevent.Hub;
+import dev.gevent.LoopExit;
+import dev.gevent.ThrowingRunnable;
+import dev.gevent.Waiter;
+import dev.gevent.spi.EventLoop;
+import dev.gevent.spi.LoopProvider;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.BiConsumer;
+
+/**
+ * A hub: the event loop of one platform thread and the scheduler of its greenlets.
+ *
+ * <p>One loop iteration: run ready callbacks and greenlet continuations FIFO until none is left or
+ * the switch interval is spent; take what other threads queued; poll the event loop (without
+ * waiting if work is ready, else until the next timer); fire expired timers. The ready queue is a
+ * plain deque touched only by the hub thread; other threads go through a lock-free queue and wake
+ * the loop only when it is polling.
+ */
+final class HubImpl implements Hub {
+    private static final Runnable MAIN_WAKE = () -> { };
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
+    private static final int CONTINUE = 0;
+    private static final int RESUMED = 1;
+    private static final int IDLE = 2;
+    /** How long {@link #close()} lets killed greenlets run their cleanup. */
+    private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
+    private static final VarHandle POLLING;
+
+    static {
+        try {
+            POLLING = MethodHandles.lookup().findVarHandle(HubImpl.class, "polling", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Thread thread;
+    final MainGreenlet main;
+    final TimerHeap timers = new TimerHeap();
+    private final EventLoop loop;
+    private final String loopName;
+    private final Thread.Builder.OfVirtual builder;
+    private final ArrayDeque<Runnable> ready = new ArrayDeque<>(256);
+    private final ConcurrentLinkedQueue<Runnable> foreign = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<WaiterImpl<?>> idlers = new ArrayDeque<>();
+    /** 1 while the hub thread is (about to be) blocked in poll: other threads must wake it. */
+    @SuppressWarnings("unused")
+    private volatile int polling;
+    /** True while the hub runs callbacks, completions and continuations: nothing may block. */
+    private boolean dispatching;
+    private volatile boolean closeRequested;
+    /** Set once closing began: greenlets that have not run yet die without running. */
+    volatile boolean closing;
+    private volatile boolean closed;
+    private GreenletImpl<?> aliveHead;
+    private int aliveCount;
+    /** Things outside the loop that will wake it (thread-pool work, signal handlers). */
+    private int keepAlive;
+    private long greenletIds;
+    private volatile BiConsumer<Object, Throwable> errorHandler;
+
+    HubImpl(Thread thread) {
+        VirtualThreads.check();
+        this.thread = thread;
+        LoopProvider provider = LoopSelector.choose();
+        this.loop = LoopSelector.open(provider);
+        this.loopName = provider.name();
+        this.main = new MainGreenlet(this);
+        this.builder = VirtualThreads.builder(new Scheduler());
+    }
+
+    /** Runs the continuations of this hub's virtual threads: what makes them greenlets. */
+    private final class Scheduler implements Executor {
+        HubImpl hub() {
+            return HubImpl.this;
+        }
+
+        @Override
+        public void execute(Runnable continuation) {
+            if (VirtualThreads.currentCarrier() == thread) {
+                ready.addLast(continuation);
+            } else {
+                submitForeign(continuation);
+            }
+        }
+    }
+
+    /** @return the hub whose scheduler is {@code scheduler}, or null if it is not a hub's */
+    static HubImpl ofScheduler(Executor scheduler) {
+        return scheduler instanceof Scheduler s ? s.hub() : null;
+    }
+
+    // ---- threads ---------------------------------------------------------------------------
+
+    boolean isHubThread() {
+        return VirtualThreads.currentCarrier() == thread;
+    }
+
+    private void checkHubThread(String what) {
+        if (!isHubThread()) {
+            throw new IllegalStateException(what + " is hub thread only: call it from " + thread.getName()
+                    + " or one of its greenlets, not from " + Thread.currentThread() + "; use callThreadSafe from other threads");
+        }
+    }
+
+    void checkOpen() {
+        if (closed || closing) {
+            throw new IllegalStateException("the hub of " + thread.getName() + " is closed");
+        }
+    }
+
+    Thread newThread(Runnable body) {
+        return builder.unstarted(body);
+    }
+
+    long nextGreenletId() {
+        return ++greenletIds;
+    }
+
+    /**
+     * @return the strand of the calling code, which is about to block
+     * @throws BlockingSwitchOutError if the calling code is a hub callback
+     */
+    GreenletBase<?> currentStrandForBlocking() {
+        Thread t = Thread.currentThread();
+        if (t == thread) {
+            if (dispatching) {
+                throw new BlockingSwitchOutError("Impossible to call a blocking function in a hub callback"
+                        + " (callSoon, callLater, rawlink, an I/O completion): spawn a greenlet to block");
+            }
+            return main;
+        }
+        GreenletBase<?> g = RuntimeImpl.blockingStrand();
+        if (g.hub != this) {
+            throw new IllegalStateException("a Waiter of the hub of " + thread.getName()
+                    + " can only be waited on by that hub's greenlets, not by " + t);
+        }
+        return g;
+    }
+
+    // ---- queues ----------------------------------------------------------------------------
+
+    /** Appends to the ready queue. Hub thread only. */
+    void enqueue(Runnable r) {
+        ready.addLast(r);
+    }
+
+    /** Runs {@code r} now if on the hub thread, else soon on it; dropped once the hub is closed. */
+    void onHub(Runnable r) {
+        if (isHubThread()) {
+            r.run();
+        } else {
+            post(r);
+        }
+    }
+
+    /** Queues {@code r} for the hub from any thread; dropped once the hub is closed. */
+    void post(Runnable r) {
+        if (isHubThread()) {
+            ready.addLast(r);
+        } else if (!closed) {
+            submitForeign(r);
+        }
+    }
+
+    private void submitForeign(Runnable r) {
+        foreign.offer(r);
+        if (polling == 1 && POLLING.compareAndSet(this, 1, 0)) {
+            loop.wakeup();
+        }
+    }
+
+    private void drainForeign() {
+        Runnable r;
+        while ((r = foreign.poll()) != null) {
+            ready.addLast(r);
+        }
+    }
+
+    void wakeMain() {
+        ready.addLast(MAIN_WAKE);
+    }
+
+    // ---- the loop --------------------------------------------------------------------------
+
+    /** One loop iteration; returns RESUMED as soon as the main greenlet can go on. */
+    private int runOnce(long deadline, boolean mayIdle) {
+        dispatching = true;
+        try {
+            if (runReady(System.nanoTime() + RuntimeImpl.switchIntervalNanos())) {
+                return RESUMED;
+            }
+            drainForeign();
+            long timeout;
+            if (!ready.isEmpty() || !idlers.isEmpty()) {
+                timeout = 0;
+            } else {
+                Timer next = timers.peek();
+                long now = System.nanoTime();
+                timeout = next == null ? EventLoop.FOREVER : Math.max(0, next.deadline - now);
+                if (deadline != NO_DEADLINE) {
+                    long left = Math.max(0, deadline - now);
+                    timeout = timeout == EventLoop.FOREVER ? left : Math.min(timeout, left);
+                }
+                if (timeout == EventLoop.FOREVER && mayIdle && nothingCanWake()) {
+                    return main.resumable() ? RESUMED : IDLE;
+                }
+            }
+            if (timeout != 0) {
+                polling = 1;
+                if (!foreign.isEmpty()) {
+                    timeout = 0;
+                }
+            }
+            loop.poll(timeout);
+            polling = 0;
+            drainForeign();
+            fireTimers();
+            if (!idlers.isEmpty() && ready.isEmpty()) {
+                WaiterImpl<?> w;
+                while ((w = idlers.poll()) != null) {
+                    w.switchTo(null);
+                }
+            }
+            return CONTINUE;
+        } finally {
+            dispatching = false;
+        }
+    }
+
+    /** @return true if the main greenlet can go on */
+    private boolean runReady(long budgetEnd) {
+        Runnable r;
+        int n = 0;
+        while ((r = ready.pollFirst()) != null) {
+            if (r == MAIN_WAKE) {
+                if (main.resumable()) {
+                    return true;
+                }
+                continue;
+            }
+            try {
+                r.run();
+            } catch (Throwable e) {
+                reportError(r instanceof Callback c ? c.action : r, e);
+            }
+            if ((++n & 31) == 0 && System.nanoTime() - budgetEnd >= 0) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private void fireTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.pollExpired(now)) != null) {
+            try {
+                t.fire();
+            } catch (Throwable e) {
+                reportError(t.context(), e);
+            }
+        }
+    }
+
+    /** True when nothing could ever make a greenlet runnable: the condition of LoopExit. */
+    private boolean nothingCanWake() {
+        if (!foreign.isEmpty() || !timers.isEmpty() || keepAlive > 0 || loop.pendingOperations() > 0) {
+            return false;
+        }
+        for (GreenletImpl<?> g = aliveHead; g != null; ) {
+            GreenletImpl<?> next = g.nextAlive;
+            if (!g.waiting) {
+                if (g.thread.getState() != Thread.State.TERMINATED) {
+                    // blocked in a JDK call: its wake-up comes from another thread
+                    return false;
+                }
+                aliveRemove(g);
+            }
+            g = next;
+        }
+        return true;
+    }
+
+    /** The main greenlet blocks on {@code w}: runs the loop until it is ready. */
+    void runMainUntil(WaiterImpl<?> w) {
+        main.waiting = true;
+        main.waitingFor = w;
+        try {
+            while (!w.ready() && main.pending == null) {
+                if (closeRequested && !closing) {
+                    closeNow();
+                }
+                if (closed) {
+                    throw new LoopExit("the hub of " + thread.getName() + " was closed while its main greenlet waited");
+                }
+                if (runOnce(NO_DEADLINE, true) == IDLE) {
+                    throw new LoopExit("This operation would block forever: the main greenlet of " + thread.getName()
+                            + " waits, and no greenlet, timer, I/O or other thread can wake it");
+                }
+            }
+        } finally {
+            main.waiting = false;
+            main.waitingFor = null;
+        }
+    }
+
+    @Override
+    public boolean join() {
+        return join(null);
+    }
+
+    @Override
+    public boolean join(Duration timeout) {
+        checkTimeout(timeout);
+        GreenletBase<?> me = currentStrandForBlocking();
+        if (me != main) {
+            throw new IllegalStateException("Hub.join() runs the loop until nothing is left to do: call it from "
+                    + thread.getName() + " outside any greenlet, not from " + me.name());
+        }
+        long deadline = timeout == null ? NO_DEADLINE : System.nanoTime() + timeout.toNanos();
+        main.waiting = true;
+        try {
+            while (true) {
+                if (closeRequested && !closing) {
+                    closeNow();
+                }
+                if (closed) {
+                    return true;
+                }
+                if (deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                if (runOnce(deadline, true) == IDLE) {
+                    return true;
+                }
+                if (main.pending != null) {
+                    throw Throwables.sneaky(main.takePending());
+                }
+            }
+        } finally {
+            main.waiting = false;
+        }
+    }
+
+    /** Runs the loop until {@link #close()}: the body of {@link Hub#startThread}. */
+    void runUntilClosed() {
+        main.waiting = true;
+        try {
+            while (!closeRequested) {
+                runOnce(NO_DEADLINE, false);
+                main.pending = null;
+            }
+        } finally {
+            main.waiting = false;
+        }
+        closeNow();
+    }
+
+    void idle(GreenletBase<?> me) {
+        WaiterImpl<Object> w = new WaiterImpl<>(this);
+        idlers.addLast(w);
+        try {
+            w.get();
+        } finally {
+            idlers.remove(w);
+        }
+    }
+
+    // ---- keep-alive, timers ----------------------------------------------------------------
+
+    /** Something outside the loop will wake it: no LoopExit meanwhile. Hub thread only. */
+    void retain() {
+        keepAlive++;
+    }
+
+    void release() {
+        keepAlive--;
+    }
+
+    void schedule(Timer t, Duration delay) {
+        timers.add(t, System.nanoTime() + saturatedNanos(delay));
+    }
+
+    /** A timer that wakes {@code w} after {@code timeout}. Hub thread only. */
+    Timer scheduleWaiter(WaiterImpl<?> w, Duration timeout) {
+        Timer t = new Timer.Callback(this, w);
+        schedule(t, timeout);
+        return t;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    static void checkDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, got " + delay);
+        }
+    }
+
+    static void checkTimeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+        }
+    }
+
+    // ---- running greenlets -----------------------------------------------------------------
+
+    void aliveAdd(GreenletImpl<?> g) {
+        g.nextAlive = aliveHead;
+        if (aliveHead != null) {
+            aliveHead.prevAlive = g;
+        }
+        aliveHead = g;
+        aliveCount++;
+    }
+
+    void aliveRemove(GreenletImpl<?> g) {
+        if (g.prevAlive != null) {
+            g.prevAlive.nextAlive = g.nextAlive;
+        } else if (aliveHead == g) {
+            aliveHead = g.nextAlive;
+        } else {
+            return;
+        }
+        if (g.nextAlive != null) {
+            g.nextAlive.prevAlive = g.prevAlive;
+        }
+        g.prevAlive = null;
+        g.nextAlive = null;
+        aliveCount--;
+    }
+
+    // ---- Hub -------------------------------------------------------------------------------
+
+    @Override
+    public String loopName() {
+        return loopName;
+    }
+
+    @Override
+    public Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public Cancellable callSoon(Runnable callback) {
+        Objects.requireNonNull(callback, "callSoon: the callback must not be null");
+        checkHubThread("callSoon");
+        Callback c = new Callback(callback);
+        ready.addLast(c);
+        return c;
+    }
+
+    @Override
+    public Cancellable callLater(Duration delay, Runnable callback) {
+        checkDelay(delay);
+        Objects.requireNonNull(callback, "callLater: the callback must not be null");
+        checkHubThread("callLater");
+        Timer t = new Timer.Callback(this, callback);
+        schedule(t, delay);
+        return t;
+    }
+
+    @Override
+    public void callThreadSafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callThreadSafe: the callback must not be null");
+        if (closed) {
+            throw new IllegalStateException("the hub of " + thread.getName() + " is closed");
+        }
+        post(callback);
+    }
+
+    @Override
+    public <T> Waiter<T> newWaiter() {
+        return new WaiterImpl<>(this);
+    }
+
+    @Override
+    public <T> Greenlet<T> spawn(Callable<? extends T> fn) {
+        GreenletImpl<T> g = GreenletImpl.of(this, fn);
+        g.start();
+        return g;
+    }
+
+    @Override
+    public Greenlet<Void> spawn(ThrowingRunnable fn) {
+        GreenletImpl<Void> g = GreenletImpl.of(this, fn);
+        g.start();
+        return g;
+    }
+
+    /** Starts a raw greenlet: no result, no links. */
+    Thread spawnRaw(ThrowingRunnable fn) {
+        Objects.requireNonNull(fn, "spawnRaw: the function must not be null");
+        checkOpen();
+        Thread t = GreenletImpl.raw(this, () -> {
+            try {
+                fn.run();
+            } catch (Exception e) {
+                throw Throwables.sneaky(e);
+            }
+        }).thread;
+        t.start();
+        return t;
+    }
+
+    @Override
+    public ThreadFactory threadFactory() {
+        return task -> {
+            checkOpen();
+            return GreenletImpl.raw(this, task).thread;
+        };
+    }
+
+    @Override
+    public ExecutorService executor() {
+        return new HubExecutorService(this);
+    }
+
+    @Override
+    public void setErrorHandler(BiConsumer<Object, Throwable> handler) {
+        errorHandler = handler;
+    }
+
+    /** Reports a failed greenlet or callback: to the error handler, else to stderr. Hub thread. */
+    void reportError(Object context, Throwable error) {
+        BiConsumer<Object, Throwable> h = errorHandler;
+        if (h != null) {
+            try {
+                h.accept(context, error);
+                return;
+            } catch (Throwable e) {
+                System.err.println("gevent: the error handler of the hub of " + thread.getName() + " threw:");
+                e.printStackTrace();
+            }
+        }
+        System.err.println(context + " failed with " + error.getClass().getName());
+        error.printStackTrace();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() == thread && !dispatching) {
+            closeNow();
+            return;
+        }
+        closeRequested = true;
+        if (!isHubThread()) {
+            post(() -> { });
+            loop.wakeup();
+            if (thread instanceof HubThread && thread != Thread.currentThread()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Kills what is left, lets it clean up, closes the loop. Main greenlet only. */
+    private void closeNow() {
+        if (closed || closing) {
+            return;
+        }
+        closing = true;
+        try {
+            for (GreenletImpl<?> g = aliveHead; g != null; g = g.nextAlive) {
+                g.deliver(new GreenletExit("the hub was closed"));
+            }
+            long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+            main.waiting = true;
+            while ((aliveCount > 0 || !ready.isEmpty() || !foreign.isEmpty()) && System.nanoTime() - deadline < 0) {
+                if (runOnce(deadline, true) == IDLE) {
+                    break;
+                }
+                main.pending = null;
+            }
+            main.waiting = false;
+            if (aliveCount > 0) {
+                System.err.println("gevent: the hub of " + thread.getName() + " closed with " + aliveCount
+                        + " greenlet(s) that did not die when killed");
+            }
+        } finally {
+            closed = true;
+            loop.close();
+            RuntimeImpl.forget(this);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "Hub[" + thread.getName() + ", loop=" + loopName + (closed ? ", closed" : "") + "]";
+    }
+
+    /** A {@code callSoon} callback that can be withdrawn. */
+    private static final class Callback implements Runnable, Cancellable {
+        final Runnable action;
+        private boolean done;
+
+        Callback(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public void run() {
+            if (!done) {
+                done = true;
+                action.run();
+            }
+        }
+
+        @Override
+        public boolean cancel() {
+            boolean pending = !done;
+            done = true;
+            return pending;
+        }
+
+        @Override
+        public String toString() {
+            return "callSoon(" + action + ")";
+        }
+    }
+
+    /** The platform thread of {@link Hub#startThread}. */
+    static final class HubThread extends Thread {
+        HubThread(String name, Runnable body) {
+            super(body, name);
+        }
+    }
+}
