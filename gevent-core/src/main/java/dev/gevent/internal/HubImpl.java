@@ -63,6 +63,16 @@ final class HubImpl implements Hub {
     private volatile int polling;
     /** True while the hub runs callbacks, completions and continuations: nothing may block. */
     private boolean dispatching;
+    /**
+     * The hub thread was interrupted while it ran the loop. A pending interrupt makes every poll
+     * return at once, so the loop clears it and the main greenlet gets it back when it resumes, as
+     * the JDK's uninterruptible waits do.
+     */
+    private boolean interruptedInLoop;
+    /** When the loop last polled: the main greenlet's yields must not starve I/O and timers. */
+    private long lastPoll;
+    /** The marker of the main greenlet's sleep(0): reaching it in the ready queue resumes the main greenlet. */
+    private Runnable mainYield;
     private volatile boolean closeRequested;
     /** Set once closing began: greenlets that have not run yet die without running. */
     volatile boolean closing;
@@ -196,13 +206,31 @@ final class HubImpl implements Hub {
         ready.addLast(MAIN_WAKE);
     }
 
+    /** The main greenlet's sleep(0): it resumes once everything runnable now has run once. */
+    void yieldMain() {
+        WaiterImpl<Object> w = new WaiterImpl<>(this);
+        mainYield = w;
+        ready.addLast(w);
+        try {
+            w.get();
+        } finally {
+            mainYield = null;
+        }
+    }
+
     // ---- the loop --------------------------------------------------------------------------
 
     /** One loop iteration; returns RESUMED as soon as the main greenlet can go on. */
     private int runOnce(long deadline, boolean mayIdle) {
         dispatching = true;
         try {
-            if (runReady(System.nanoTime() + RuntimeImpl.switchIntervalNanos())) {
+            long interval = RuntimeImpl.switchIntervalNanos();
+            if (runReady(System.nanoTime() + interval)) {
+                // The main greenlet goes on; if it keeps yielding, I/O and timers still get their turn.
+                if (System.nanoTime() - lastPoll >= interval) {
+                    drainForeign();
+                    poll(0);
+                }
                 return RESUMED;
             }
             drainForeign();
@@ -213,24 +241,26 @@ final class HubImpl implements Hub {
                 Timer next = timers.peek();
                 long now = System.nanoTime();
                 timeout = next == null ? EventLoop.FOREVER : Math.max(0, next.deadline - now);
+                if (timeout == EventLoop.FOREVER && mayIdle && nothingCanWake()) {
+                    return main.resumable() ? RESUMED : IDLE;
+                }
                 if (deadline != NO_DEADLINE) {
                     long left = Math.max(0, deadline - now);
                     timeout = timeout == EventLoop.FOREVER ? left : Math.min(timeout, left);
                 }
-                if (timeout == EventLoop.FOREVER && mayIdle && nothingCanWake()) {
-                    return main.resumable() ? RESUMED : IDLE;
-                }
             }
             if (timeout != 0) {
+                if (Thread.interrupted()) {
+                    interruptedInLoop = true;
+                }
                 polling = 1;
                 if (!foreign.isEmpty()) {
                     timeout = 0;
                 }
             }
-            loop.poll(timeout);
+            poll(timeout);
             polling = 0;
             drainForeign();
-            fireTimers();
             if (!idlers.isEmpty() && ready.isEmpty()) {
                 WaiterImpl<?> w;
                 while ((w = idlers.poll()) != null) {
@@ -243,11 +273,23 @@ final class HubImpl implements Hub {
         }
     }
 
+    /** Polls the event loop, then fires expired timers. */
+    private void poll(long timeout) {
+        loop.poll(timeout);
+        lastPoll = System.nanoTime();
+        fireTimers();
+    }
+
     /** @return true if the main greenlet can go on */
     private boolean runReady(long budgetEnd) {
         Runnable r;
         int n = 0;
         while ((r = ready.pollFirst()) != null) {
+            if (r == mainYield) {
+                mainYield = null;
+                r.run();
+                return true;
+            }
             if (r == MAIN_WAKE) {
                 if (main.resumable()) {
                     return true;
@@ -320,6 +362,14 @@ final class HubImpl implements Hub {
         } finally {
             main.waiting = false;
             main.waitingFor = null;
+            restoreInterrupt();
+        }
+    }
+
+    private void restoreInterrupt() {
+        if (interruptedInLoop) {
+            interruptedInLoop = false;
+            thread.interrupt();
         }
     }
 
@@ -358,6 +408,7 @@ final class HubImpl implements Hub {
             }
         } finally {
             main.waiting = false;
+            restoreInterrupt();
         }
     }
 

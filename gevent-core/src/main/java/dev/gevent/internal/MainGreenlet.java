@@ -40,9 +40,7 @@ final class MainGreenlet extends GreenletBase<Void> {
 
     @Override
     void yieldNow() {
-        WaiterImpl<Object> w = new WaiterImpl<>(hub);
-        hub.enqueue(w);
-        w.get();
+        hub.yieldMain();
     }
 
     @Override

@@ -21,6 +21,8 @@ final class WaitIteratorImpl<W extends Waitable> implements WaitIterator<W> {
     private final ArrayDeque<W> readyObjects = new ArrayDeque<>();
     private final int limit;
     private final Timer deadline;
+    /** Some objects are greenlets of other hubs: their wake-ups come from outside this loop. */
+    private final boolean foreign;
     private WaiterImpl<Object> waiter;
     private int returned;
     private boolean timedOut;
@@ -32,6 +34,7 @@ final class WaitIteratorImpl<W extends Waitable> implements WaitIterator<W> {
         for (W w : this.objects) {
             Objects.requireNonNull(w, "iwait: the objects must not contain null");
         }
+        this.foreign = this.objects.stream().anyMatch(o -> o instanceof GreenletBase<?> g && g.hub != hub);
         this.limit = count <= 0 ? this.objects.size() : Math.min(count, this.objects.size());
         this.callbacks = new ArrayList<>(this.objects.size());
         for (W w : this.objects) {
@@ -79,6 +82,9 @@ final class WaitIteratorImpl<W extends Waitable> implements WaitIterator<W> {
             }
             WaiterImpl<Object> w = new WaiterImpl<>(hub);
             waiter = w;
+            if (foreign) {
+                hub.retain();
+            }
             try {
                 w.get();
             } catch (Throwable e) {
@@ -86,6 +92,9 @@ final class WaitIteratorImpl<W extends Waitable> implements WaitIterator<W> {
                 throw e;
             } finally {
                 waiter = null;
+                if (foreign) {
+                    hub.release();
+                }
             }
         }
     }
