@@ -325,7 +325,9 @@ public final class Gevent {
 
     /**
      * Calls {@code handler} in a new greenlet of the current hub each time the process receives
-     * {@code signal} (gevent: {@code gevent.signal_handler}).
+     * {@code signal} (gevent: {@code gevent.signal_handler}). While it is installed the hub counts
+     * as busy: {@link Hub#join()} does not return and a wait that only the handler can end does not
+     * raise {@link LoopExit}.
      *
      * @param signal the signal's name without "SIG", e.g. "TERM", "HUP", "USR2"
      * @param handler what to run

@@ -4,7 +4,7 @@ import dev.gevent.Cancellable;
 
 /**
  * A deadline in a hub's {@link TimerHeap}. Subclasses say what firing does. Hub thread only; a
- * cancel from another thread is passed to the hub.
+ * cancel from another thread is passed to the hub (and then reports false: it happens later).
  */
 abstract class Timer implements Cancellable {
     final HubImpl hub;
@@ -33,7 +33,7 @@ abstract class Timer implements Cancellable {
     @Override
     public boolean cancel() {
         if (!hub.isHubThread()) {
-            hub.callThreadSafe(this::cancel);
+            hub.post(this::cancel);
             return false;
         }
         return hub.timers.remove(this);
