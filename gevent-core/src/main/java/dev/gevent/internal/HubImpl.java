@@ -155,7 +155,10 @@ final class HubImpl implements Hub {
             }
             return main;
         }
-        GreenletBase<?> g = RuntimeImpl.blockingStrand();
+        GreenletBase<?> g = GreenletImpl.CURRENT.get();
+        if (g == null) {
+            g = RuntimeImpl.blockingStrand();
+        }
         if (g.hub != this) {
             throw new IllegalStateException("a Waiter of the hub of " + thread.getName()
                     + " can only be waited on by that hub's greenlets, not by " + t);

@@ -1,0 +1,76 @@
+package dev.gevent.internal;
+
+import dev.gevent.Hub;
+
+/**
+ * What gevent-core's other packages may do with a hub beyond the public {@link Hub} API.
+ * Internal API.
+ */
+public final class HubRef {
+    private final HubImpl impl;
+
+    HubRef(HubImpl impl) {
+        this.impl = impl;
+    }
+
+    /** @return the hub of the calling thread (created on first use for a platform thread) */
+    public static HubRef current() {
+        return new HubRef(RuntimeImpl.hubOfCurrentThread());
+    }
+
+    /** @return the public view */
+    public Hub hub() {
+        return impl;
+    }
+
+    /** @return true if the calling code runs on this hub's thread (a greenlet of it, or the hub itself) */
+    public boolean isHubThread() {
+        return impl.isHubThread();
+    }
+
+    /**
+     * Something outside the loop will wake it (thread-pool work, a CompletionStage): no LoopExit
+     * meanwhile. Pair with {@link #release()}. Any thread.
+     */
+    public void retain() {
+        impl.onHub(impl::retain);
+    }
+
+    /** Ends a {@link #retain()}. Any thread. */
+    public void release() {
+        impl.onHub(impl::release);
+    }
+
+    /** Runs {@code r} on the hub: now if called on its thread, else soon. Dropped once the hub is closed. */
+    public void execute(Runnable r) {
+        impl.onHub(r);
+    }
+
+    /**
+     * Queues {@code r} to run in the hub after what is runnable now, from ANY thread (a hub callback:
+     * it must not block). Dropped once the hub is closed.
+     */
+    public void post(Runnable r) {
+        impl.post(r);
+    }
+
+    /** @return true once the hub is closed */
+    public boolean isClosed() {
+        return impl.isClosed();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HubRef h && h.impl == impl;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(impl);
+    }
+
+    @Override
+    public String toString() {
+        return impl.toString();
+    }
+}
