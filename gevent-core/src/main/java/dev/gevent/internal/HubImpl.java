@@ -14,6 +14,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,6 +23,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * A hub: the event loop of one platform thread and the scheduler of its greenlets.
@@ -82,6 +85,8 @@ final class HubImpl implements Hub {
     /** Things outside the loop that will wake it (thread-pool work, signal handlers). */
     private int keepAlive;
     private long greenletIds;
+    /** Per-hub singletons of other packages (the default thread pool), closed with the hub. */
+    private Map<Object, Object> resources;
     private volatile BiConsumer<Object, Throwable> errorHandler;
 
     HubImpl(Thread thread) {
@@ -664,10 +669,37 @@ final class HubImpl implements Hub {
                         + " greenlet(s) that did not die when killed");
             }
         } finally {
+            closeResources();
             closed = true;
             loop.close();
             RuntimeImpl.forget(this);
         }
+    }
+
+    /** The hub's singleton for {@code key}, made by {@code factory} on first use. Hub thread only. */
+    <T> T resource(Class<T> key, Supplier<? extends T> factory) {
+        checkHubThread("a hub resource");
+        checkOpen();
+        if (resources == null) {
+            resources = new LinkedHashMap<>();
+        }
+        return key.cast(resources.computeIfAbsent(key, k -> factory.get()));
+    }
+
+    private void closeResources() {
+        if (resources == null) {
+            return;
+        }
+        for (Object r : resources.values()) {
+            if (r instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Throwable e) {
+                    reportError(r, e);
+                }
+            }
+        }
+        resources = null;
     }
 
     boolean isClosed() {

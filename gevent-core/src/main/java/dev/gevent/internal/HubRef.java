@@ -54,6 +54,19 @@ public final class HubRef {
         impl.post(r);
     }
 
+    /**
+     * The hub's singleton for {@code key} (the default thread pool), made by {@code factory} on first
+     * use and closed with the hub if it is {@link AutoCloseable}. Hub thread only.
+     *
+     * @param key its class
+     * @param factory makes it
+     * @param <T> its type
+     * @return the singleton
+     */
+    public <T> T resource(Class<T> key, java.util.function.Supplier<? extends T> factory) {
+        return impl.resource(key, factory);
+    }
+
     /** @return true once the hub is closed */
     public boolean isClosed() {
         return impl.isClosed();

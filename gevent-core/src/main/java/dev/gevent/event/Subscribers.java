@@ -1,0 +1,76 @@
+package dev.gevent.event;
+
+import dev.gevent.internal.HubRef;
+import dev.gevent.internal.WaitNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who waits on an {@link Event} or {@link AsyncResult}: blocked strands and rawlink callbacks, in
+ * registration order. Guarded by the owner's lock; the owner takes a snapshot under its lock and
+ * notifies outside it, so that no lock is held while strands are woken or callbacks posted.
+ */
+final class Subscribers {
+    /** A rawlink callback and the hub it runs in. */
+    private record Link(Runnable callback, HubRef hub) {
+    }
+
+    private final ArrayDeque<Object> entries = new ArrayDeque<>(2);
+
+    void add(WaitNode node) {
+        entries.addLast(node);
+    }
+
+    void remove(WaitNode node) {
+        entries.remove(node);
+    }
+
+    void addLink(Runnable callback, HubRef hub) {
+        entries.addLast(new Link(callback, hub));
+    }
+
+    /** @return true if a link with {@code callback} was removed */
+    boolean removeLink(Runnable callback) {
+        return entries.removeIf(e -> e instanceof Link l && l.callback().equals(callback));
+    }
+
+    /** Under the owner's lock: removes the strands (they are about to be woken) and returns everything, in order. */
+    List<Object> snapshot() {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        List<Object> all = new ArrayList<>(entries);
+        entries.removeIf(e -> e instanceof WaitNode);
+        return all;
+    }
+
+    /**
+     * Outside the owner's lock: wakes the strands and posts the callbacks of {@code snapshot}. A
+     * callback runs only if it is still linked when its turn comes, so that an unlink during a
+     * notification stops it; it is unlinked as it runs (a link fires once).
+     */
+    static void notify(List<Object> snapshot, Object lock, Subscribers owner) {
+        for (Object e : snapshot) {
+            if (e instanceof WaitNode node) {
+                node.wake(null);
+            } else {
+                Link link = (Link) e;
+                link.hub().post(() -> {
+                    boolean linked;
+                    synchronized (lock) {
+                        linked = owner.entries.remove(link);
+                    }
+                    if (linked) {
+                        link.callback().run();
+                    }
+                });
+            }
+        }
+    }
+
+    static void requireCallback(Runnable callback) {
+        Objects.requireNonNull(callback, "rawlink: the callback must not be null");
+    }
+}
