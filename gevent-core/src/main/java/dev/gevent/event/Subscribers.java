@@ -63,7 +63,11 @@ final class Subscribers {
                         linked = owner.entries.remove(link);
                     }
                     if (linked) {
-                        link.callback().run();
+                        try {
+                            link.callback().run();
+                        } catch (RuntimeException | Error failure) {
+                            link.hub().reportError(link.callback(), failure);
+                        }
                     }
                 });
             }

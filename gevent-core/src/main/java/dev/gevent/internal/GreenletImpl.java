@@ -61,7 +61,7 @@ final class GreenletImpl<T> extends GreenletBase<T> implements Runnable {
         this.fn = fn;
         this.function = function;
         this.raw = raw;
-        this.id = hub.nextGreenletId();
+        this.id = HubImpl.nextGreenletId();
     }
 
     static <T> GreenletImpl<T> of(HubImpl hub, Callable<? extends T> fn) {

@@ -84,7 +84,7 @@ final class HubImpl implements Hub {
     private int aliveCount;
     /** Things outside the loop that will wake it (thread-pool work, signal handlers). */
     private int keepAlive;
-    private long greenletIds;
+    private static final java.util.concurrent.atomic.AtomicLong GREENLET_IDS = new java.util.concurrent.atomic.AtomicLong();
     /** Per-hub singletons of other packages (the default thread pool), closed with the hub. */
     private Map<Object, Object> resources;
     private volatile BiConsumer<Object, Throwable> errorHandler;
@@ -139,12 +139,18 @@ final class HubImpl implements Hub {
         }
     }
 
+    /**
+     * Called from any thread (spawn from a foreign thread, the executor). The JDK documents builders
+     * as not thread-safe because of their name counter; this one has no name, so unstarted() reads
+     * only state fixed at construction.
+     */
     Thread newThread(Runnable body) {
         return builder.unstarted(body);
     }
 
-    long nextGreenletId() {
-        return ++greenletIds;
+    /** Greenlets are created on any thread (Hub.spawn, the executor): ids come from one atomic counter. */
+    static long nextGreenletId() {
+        return GREENLET_IDS.incrementAndGet();
     }
 
     /**

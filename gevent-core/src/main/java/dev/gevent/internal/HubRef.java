@@ -67,6 +67,16 @@ public final class HubRef {
         return impl.resource(key, factory);
     }
 
+    /**
+     * Reports a failed callback to the hub's error handler (stderr by default). Hub thread only.
+     *
+     * @param context what failed: the user's callback
+     * @param error what it threw
+     */
+    public void reportError(Object context, Throwable error) {
+        impl.reportError(context, error);
+    }
+
     /** @return true once the hub is closed */
     public boolean isClosed() {
         return impl.isClosed();

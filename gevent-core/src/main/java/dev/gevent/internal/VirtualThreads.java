@@ -21,6 +21,7 @@ final class VirtualThreads {
     private static final String FAILURE;
 
     static {
+        startJdkPollers();
         Constructor<?> builder = null;
         MethodHandle carrier = null;
         VarHandle scheduler = null;
@@ -44,6 +45,21 @@ final class VirtualThreads {
     }
 
     private VirtualThreads() {
+    }
+
+    /**
+     * The JDK runs blocking socket I/O of virtual threads through poller threads that it starts on
+     * first use, as virtual threads that take the scheduler of the thread that starts them. Were a
+     * greenlet first, the pollers would become greenlets of its hub, and every socket in the JVM
+     * would stall once that hub is blocked or closed. Loading the poller class here, on the
+     * platform thread that creates the first hub, starts them on the JDK's own scheduler.
+     */
+    private static void startJdkPollers() {
+        try {
+            Class.forName("sun.nio.ch.Poller", true, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // A JDK without this class polls some other way; nothing to start.
+        }
     }
 
     /** Fails with a message naming the JVM flag when the internals are not accessible. */

@@ -85,6 +85,11 @@ public final class WaitNode {
         if (state != WAITING) {
             return false;
         }
+        if (hub.isClosed()) {
+            // its hub would drop the wake-up: give what was to be handed over to the next waiter
+            cancel();
+            return false;
+        }
         value = v;
         if (!STATE.compareAndSet(this, WAITING, WOKEN)) {
             return false;
