@@ -72,7 +72,8 @@ public final class WaitNode {
                 timer.cancel();
             }
         }
-        return !cancel();
+        // Woken, or the timer fired: only then can the node still be cancelled.
+        return state == WOKEN || !cancel();
     }
 
     /**
