@@ -264,16 +264,7 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
             }
             subscribers.add(node);
         }
-        boolean woken = false;
-        try {
-            woken = node.await(timeout);
-        } finally {
-            if (!woken) {
-                synchronized (lock) {
-                    subscribers.remove(node);
-                }
-            }
-        }
+        subscribers.await(node, timeout, lock);
         return ready;
     }
 

@@ -87,17 +87,7 @@ public final class Event implements Waitable {
             }
             subscribers.add(node);
         }
-        boolean woken = false;
-        try {
-            woken = node.await(timeout);
-        } finally {
-            if (!woken) {
-                synchronized (lock) {
-                    subscribers.remove(node);
-                }
-            }
-        }
-        return woken || flag;
+        return subscribers.await(node, timeout, lock) || flag;
     }
 
     @Override

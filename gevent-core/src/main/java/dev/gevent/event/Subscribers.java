@@ -2,6 +2,7 @@ package dev.gevent.event;
 
 import dev.gevent.internal.HubRef;
 import dev.gevent.internal.WaitNode;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,24 @@ final class Subscribers {
         entries.addLast(node);
     }
 
-    void remove(WaitNode node) {
-        entries.remove(node);
+    /**
+     * Blocks on {@code node}, added under {@code lock}; takes it off again if it gives up (timeout,
+     * kill), so that nothing is left behind.
+     *
+     * @return true if woken
+     */
+    boolean await(WaitNode node, Duration timeout, Object lock) {
+        boolean woken = false;
+        try {
+            woken = node.await(timeout);
+        } finally {
+            if (!woken) {
+                synchronized (lock) {
+                    entries.remove(node);
+                }
+            }
+        }
+        return woken;
     }
 
     void addLink(Runnable callback, HubRef hub) {

@@ -74,17 +74,7 @@ public final class Channel<T> {
             putter = new Putter<>(node, item);
             putters.addLast(putter);
         }
-        boolean taken = false;
-        try {
-            taken = node.await(timeout);
-        } finally {
-            if (!taken && !node.woken()) {
-                synchronized (lock) {
-                    putters.remove(putter);
-                }
-            }
-        }
-        if (!taken) {
+        if (!Checks.awaitOrLeave(node, timeout, lock, putters, putter)) {
             throw new Full("no getter took the item within " + timeout);
         }
     }

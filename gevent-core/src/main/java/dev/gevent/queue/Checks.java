@@ -1,9 +1,11 @@
 package dev.gevent.queue;
 
+import dev.gevent.internal.WaitNode;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 
-/** Argument checks shared by the queues and {@link Channel}. */
+/** Argument checks and the waiting step shared by the queues and {@link Channel}. */
 final class Checks {
     private Checks() {
     }
@@ -23,5 +25,26 @@ final class Checks {
     /** @throws NullPointerException for a null item: the queues hold no nulls, like the JDK's */
     static <T> T requireItem(T item) {
         return Objects.requireNonNull(item, "a queue item must not be null");
+    }
+
+    /**
+     * Blocks on {@code node}; if it gives up (timeout, kill) before anyone woke it, takes
+     * {@code entry} off the {@code waiting} line under {@code lock}, so that nothing is left behind.
+     * A node woken and then killed stays off the line: its waker already acted on it.
+     *
+     * @return true if woken
+     */
+    static boolean awaitOrLeave(WaitNode node, Duration timeout, Object lock, Collection<?> waiting, Object entry) {
+        boolean woken = false;
+        try {
+            woken = node.await(timeout);
+        } finally {
+            if (!woken && !node.woken()) {
+                synchronized (lock) {
+                    waiting.remove(entry);
+                }
+            }
+        }
+        return woken;
     }
 }

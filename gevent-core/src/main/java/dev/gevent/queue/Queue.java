@@ -138,18 +138,8 @@ public class Queue<T> {
             putter = new Putter<>(node, item);
             putters.addLast(putter);
         }
-        boolean admitted = false;
-        try {
-            admitted = node.await(timeout);
-        } finally {
-            // Once let in, the item is put even if a kill landed since: the getter that let it in stored it.
-            if (!admitted && !node.woken()) {
-                synchronized (lock) {
-                    putters.remove(putter);
-                }
-            }
-        }
-        if (!admitted) {
+        // Once let in, the item is put even if a kill landed since: the getter that let it in stored it.
+        if (!Checks.awaitOrLeave(node, timeout, lock, putters, putter)) {
             throw new Full("no room in the queue within " + timeout);
         }
     }
@@ -253,17 +243,7 @@ public class Queue<T> {
             node = WaitNode.forCurrentStrand();
             peekers.addLast(node);
         }
-        boolean seen = false;
-        try {
-            seen = node.await(timeout);
-        } finally {
-            if (!seen && !node.woken()) {
-                synchronized (lock) {
-                    peekers.remove(node);
-                }
-            }
-        }
-        if (!seen) {
+        if (!Checks.awaitOrLeave(node, timeout, lock, peekers, node)) {
             throw new Empty("no item in the queue within " + timeout);
         }
         return item(node);
