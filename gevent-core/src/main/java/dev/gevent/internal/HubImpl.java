@@ -440,7 +440,7 @@ final class HubImpl implements Hub {
         closeNow();
     }
 
-    void idle(GreenletBase<?> me) {
+    void idle() {
         WaiterImpl<Object> w = new WaiterImpl<>(this);
         idlers.addLast(w);
         try {

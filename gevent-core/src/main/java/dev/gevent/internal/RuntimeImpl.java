@@ -139,7 +139,7 @@ public final class RuntimeImpl implements GeventRuntime {
     @Override
     public void idle() {
         GreenletBase<?> me = blockingStrand();
-        me.hub.idle(me);
+        me.hub.idle();
     }
 
     @Override
