@@ -8,6 +8,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,21 +61,7 @@ public class QueueBenchmark {
     @OperationsPerInvocation(ITEMS)
     public long channel(HubState state) {
         Channel<Integer> ch = new Channel<>();
-        Greenlet<Void> producer = Gevent.spawn(() -> {
-            for (Integer item : BOXED) {
-                ch.put(item);
-            }
-        });
-        Greenlet<Long> consumer = Gevent.spawn(() -> {
-            long sum = 0;
-            for (int i = 0; i < ITEMS; i++) {
-                sum += ch.get();
-            }
-            return sum;
-        });
-        long sum = consumer.get();
-        producer.join();
-        return sum;
+        return throughGreenlets(ch::put, ch::get);
     }
 
     /**
@@ -101,15 +89,20 @@ public class QueueBenchmark {
     }
 
     private static long throughQueue(Queue<Integer> q) {
+        return throughGreenlets(q::put, q::get);
+    }
+
+    /** A producer greenlet puts every item, a consumer greenlet gets and sums them. */
+    private static long throughGreenlets(Consumer<Integer> put, Supplier<Integer> get) {
         Greenlet<Void> producer = Gevent.spawn(() -> {
             for (Integer item : BOXED) {
-                q.put(item);
+                put.accept(item);
             }
         });
         Greenlet<Long> consumer = Gevent.spawn(() -> {
             long sum = 0;
             for (int i = 0; i < ITEMS; i++) {
-                sum += q.get();
+                sum += get.get();
             }
             return sum;
         });

@@ -270,26 +270,12 @@ public final class AsyncResult<T> implements Waitable, Consumer<Greenlet<? exten
 
     @Override
     public void rawlink(Runnable callback) {
-        Subscribers.requireCallback(callback);
-        HubRef hub = HubRef.current();
-        List<Object> snapshot;
-        synchronized (lock) {
-            subscribers.addLink(callback, hub);
-            if (!ready) {
-                return;
-            }
-            snapshot = subscribers.snapshot();
-        }
-        Subscribers.notify(snapshot, lock, subscribers);
+        subscribers.link(callback, lock, () -> ready);
     }
 
     @Override
     public void unlink(Runnable callback) {
-        if (callback != null) {
-            synchronized (lock) {
-                subscribers.removeLink(callback);
-            }
-        }
+        subscribers.unlink(callback, lock);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.gevent.event;
 
 import dev.gevent.Waitable;
-import dev.gevent.internal.HubRef;
 import dev.gevent.internal.WaitNode;
 import java.time.Duration;
 import java.util.List;
@@ -92,35 +91,12 @@ public final class Event implements Waitable {
 
     @Override
     public void rawlink(Runnable callback) {
-        Subscribers.requireCallback(callback);
-        HubRef hub = HubRef.current();
-        synchronized (lock) {
-            subscribers.addLink(callback, hub);
-            if (!flag) {
-                return;
-            }
-        }
-        notifyIfSet();
-    }
-
-    private void notifyIfSet() {
-        List<Object> snapshot;
-        synchronized (lock) {
-            if (!flag) {
-                return;
-            }
-            snapshot = subscribers.snapshot();
-        }
-        Subscribers.notify(snapshot, lock, subscribers);
+        subscribers.link(callback, lock, () -> flag);
     }
 
     @Override
     public void unlink(Runnable callback) {
-        if (callback != null) {
-            synchronized (lock) {
-                subscribers.removeLink(callback);
-            }
-        }
+        subscribers.unlink(callback, lock);
     }
 
     static void checkTimeout(Duration timeout) {

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * Who waits on an {@link Event} or {@link AsyncResult}: blocked strands and rawlink callbacks, in
@@ -44,13 +45,34 @@ final class Subscribers {
         return woken;
     }
 
-    void addLink(Runnable callback, HubRef hub) {
-        entries.addLast(new Link(callback, hub));
+    /**
+     * {@code rawlink}: links {@code callback} to run in the calling thread's hub once the owner is
+     * ready; soon, if it already is.
+     *
+     * @param lock the owner's lock
+     * @param ready reads the owner's readiness; called under {@code lock}
+     */
+    void link(Runnable callback, Object lock, BooleanSupplier ready) {
+        Objects.requireNonNull(callback, "rawlink: the callback must not be null");
+        HubRef hub = HubRef.current();
+        List<Object> snapshot;
+        synchronized (lock) {
+            entries.addLast(new Link(callback, hub));
+            if (!ready.getAsBoolean()) {
+                return;
+            }
+            snapshot = snapshot();
+        }
+        notify(snapshot, lock, this);
     }
 
-    /** @return true if a link with {@code callback} was removed */
-    boolean removeLink(Runnable callback) {
-        return entries.removeIf(e -> e instanceof Link l && l.callback().equals(callback));
+    /** {@code unlink}: removes {@code callback}'s link, if any; null is ignored. */
+    void unlink(Runnable callback, Object lock) {
+        if (callback != null) {
+            synchronized (lock) {
+                entries.removeIf(e -> e instanceof Link l && l.callback().equals(callback));
+            }
+        }
     }
 
     /** Under the owner's lock: removes the strands (they are about to be woken) and returns everything, in order. */
@@ -89,9 +111,5 @@ final class Subscribers {
                 });
             }
         }
-    }
-
-    static void requireCallback(Runnable callback) {
-        Objects.requireNonNull(callback, "rawlink: the callback must not be null");
     }
 }

@@ -1,6 +1,5 @@
 package dev.gevent.tck.loop;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,30 +14,14 @@ import dev.gevent.tck.TckConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * What a completion may do from inside {@code poll}: start the next operation in its own direction
  * (its slot is free by then), start one on another socket, close its socket (failing the other
  * direction's operation), and close the whole loop.
  */
-@Timeout(value = 30, unit = SECONDS)
-public class CompletionReentryTck {
-    private Harness h;
-
-    @BeforeEach
-    void openLoop() {
-        h = Harness.open();
-    }
-
-    @AfterEach
-    void closeLoop() throws IOException {
-        h.close();
-    }
-
+public class CompletionReentryTck extends LoopTck {
     @Test
     void completionStartsTheNextReadOfItsSocket() throws IOException {
         LocalPair pair = h.pair();

@@ -18,8 +18,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.util.concurrent.Semaphore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,20 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link EventLoop}: how {@code poll} waits, how {@code wakeup} releases it from any thread, the
  * count of pending operations, and what {@code close} does to what is still open.
  */
-@Timeout(value = 30, unit = SECONDS)
-public class EventLoopTck {
-    private Harness h;
-
-    @BeforeEach
-    void openLoop() {
-        h = Harness.open();
-    }
-
-    @AfterEach
-    void closeLoop() throws IOException {
-        h.close();
-    }
-
+public class EventLoopTck extends LoopTck {
     @Test
     @Timeout(value = 5, unit = SECONDS)
     void pollZeroReturnsAtOnce() throws IOException {

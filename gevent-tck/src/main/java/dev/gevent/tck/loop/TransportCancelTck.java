@@ -1,6 +1,5 @@
 package dev.gevent.tck.loop;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,30 +12,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Transport#cancel}: a withdrawn operation leaves nothing pending, its completion is never
  * called even when what it waited for arrives, and its direction is free for the next operation,
  * which gets what arrived.
  */
-@Timeout(value = 30, unit = SECONDS)
-public class TransportCancelTck {
-    private Harness h;
-
-    @BeforeEach
-    void openLoop() {
-        h = Harness.open();
-    }
-
-    @AfterEach
-    void closeLoop() throws IOException {
-        h.close();
-    }
-
+public class TransportCancelTck extends LoopTck {
     @Test
     void cancelledReadIsNeverCompleted() throws IOException {
         LocalPair pair = h.pair();

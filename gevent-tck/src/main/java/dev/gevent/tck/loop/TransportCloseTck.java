@@ -1,6 +1,5 @@
 package dev.gevent.tck.loop;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,30 +12,14 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Transport#close}: every operation pending on the socket fails with
  * {@link AsynchronousCloseException}, from within {@code close} itself, once; closing twice is
  * harmless; the peer sees the end of the stream.
  */
-@Timeout(value = 30, unit = SECONDS)
-public class TransportCloseTck {
-    private Harness h;
-
-    @BeforeEach
-    void openLoop() {
-        h = Harness.open();
-    }
-
-    @AfterEach
-    void closeLoop() throws IOException {
-        h.close();
-    }
-
+public class TransportCloseTck extends LoopTck {
     @Test
     void closeFailsAPendingReadAndAPendingAccept() throws IOException {
         SocketHandle listener = h.listen();

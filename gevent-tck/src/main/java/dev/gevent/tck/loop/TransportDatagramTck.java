@@ -1,6 +1,5 @@
 package dev.gevent.tck.loop;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,27 +13,11 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Datagram operations of a {@link Transport}: sendTo and receiveFrom, with the sender's address. */
-@Timeout(value = 30, unit = SECONDS)
-public class TransportDatagramTck {
+public class TransportDatagramTck extends LoopTck {
     private static final InetSocketAddress ANY_PORT = new InetSocketAddress(Harness.IPV4_LOOPBACK, 0);
-
-    private Harness h;
-
-    @BeforeEach
-    void openLoop() {
-        h = Harness.open();
-    }
-
-    @AfterEach
-    void closeLoop() throws IOException {
-        h.close();
-    }
 
     @Test
     void roundTripGivesTheSendersAddress() throws IOException {

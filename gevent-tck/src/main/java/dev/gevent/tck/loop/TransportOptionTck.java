@@ -1,6 +1,5 @@
 package dev.gevent.tck.loop;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,26 +12,10 @@ import dev.gevent.spi.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Socket options and addresses through a {@link Transport}. */
-@Timeout(value = 30, unit = SECONDS)
-public class TransportOptionTck {
-    private Harness h;
-
-    @BeforeEach
-    void openLoop() {
-        h = Harness.open();
-    }
-
-    @AfterEach
-    void closeLoop() throws IOException {
-        h.close();
-    }
-
+public class TransportOptionTck extends LoopTck {
     @Test
     void tcpNoDelayIsSetAndRead() throws IOException {
         LocalPair pair = h.pair();

@@ -1,6 +1,5 @@
 package dev.gevent.tck.loop;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,10 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -29,21 +25,8 @@ import org.junit.jupiter.api.function.Executable;
  * paths (finished at once, or pending and completed by {@code poll}), end of stream, large and
  * full-duplex transfers, one operation per direction, and half-close.
  */
-@Timeout(value = 30, unit = SECONDS)
-public class TransportStreamTck {
+public class TransportStreamTck extends LoopTck {
     private static final int EIGHT_MIB = 8 * 1024 * 1024;
-
-    private Harness h;
-
-    @BeforeEach
-    void openLoop() {
-        h = Harness.open();
-    }
-
-    @AfterEach
-    void closeLoop() throws IOException {
-        h.close();
-    }
 
     @Test
     void acceptIsPendingUntilAClientConnects() throws IOException {
