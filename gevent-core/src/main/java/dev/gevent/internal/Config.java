@@ -3,8 +3,8 @@ package dev.gevent.internal;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Configuration: a system property, else an environment variable. */
-final class Config {
+/** Configuration: a system property, else an environment variable. Internal API. */
+public final class Config {
     private Config() {
     }
 
@@ -13,7 +13,7 @@ final class Config {
      * @param env the environment variable, e.g. {@code GEVENT_LOOP}
      * @return the value, trimmed, or null if neither is set
      */
-    static String get(String property, String env) {
+    public static String get(String property, String env) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) {
             v = System.getenv(env);
@@ -30,7 +30,7 @@ final class Config {
      * @return the duration
      * @throws IllegalArgumentException if it cannot be parsed or is not positive
      */
-    static Duration parseDuration(String name, String text) {
+    public static Duration parseDuration(String name, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         Duration d;
         try {

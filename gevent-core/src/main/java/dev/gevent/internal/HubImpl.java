@@ -10,6 +10,7 @@ import dev.gevent.ThrowingRunnable;
 import dev.gevent.Waiter;
 import dev.gevent.spi.EventLoop;
 import dev.gevent.spi.LoopProvider;
+import dev.gevent.spi.Transport;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -55,6 +56,8 @@ final class HubImpl implements Hub {
     final Thread thread;
     final MainGreenlet main;
     final TimerHeap timers = new TimerHeap();
+    /** The main greenlet runs greenlets on its own thread: see {@link CarrierMonitors}. */
+    private final CarrierMonitors carrierMonitors = new CarrierMonitors();
     private final EventLoop loop;
     private final String loopName;
     private final Thread.Builder.OfVirtual builder;
@@ -358,6 +361,7 @@ final class HubImpl implements Hub {
 
     /** The main greenlet blocks on {@code w}: runs the loop until it is ready. */
     void runMainUntil(WaiterImpl<?> w) {
+        carrierMonitors.inflateHeld();
         main.waiting = true;
         main.waitingFor = w;
         try {
@@ -401,6 +405,7 @@ final class HubImpl implements Hub {
                     + thread.getName() + " outside any greenlet, not from " + me.name());
         }
         long deadline = timeout == null ? NO_DEADLINE : System.nanoTime() + timeout.toNanos();
+        carrierMonitors.inflateHeld();
         main.waiting = true;
         try {
             while (true) {
@@ -657,6 +662,7 @@ final class HubImpl implements Hub {
             return;
         }
         closing = true;
+        carrierMonitors.inflateHeld();
         try {
             for (GreenletImpl<?> g = aliveHead; g != null; g = g.nextAlive) {
                 g.deliver(new GreenletExit("the hub was closed"));
@@ -710,6 +716,12 @@ final class HubImpl implements Hub {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** @return the socket operations of this hub's loop. Hub thread only. */
+    Transport transport() {
+        checkOpen();
+        return loop.transport();
     }
 
     @Override

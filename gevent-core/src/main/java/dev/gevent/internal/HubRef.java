@@ -7,7 +7,7 @@ import dev.gevent.Hub;
  * Internal API.
  */
 public final class HubRef {
-    private final HubImpl impl;
+    final HubImpl impl;
 
     HubRef(HubImpl impl) {
         this.impl = impl;
@@ -75,6 +75,19 @@ public final class HubRef {
      */
     public void reportError(Object context, Throwable error) {
         impl.reportError(context, error);
+    }
+
+    /**
+     * @return the socket operations of this hub's loop. Hub thread only.
+     * @throws IllegalStateException if the hub is closed
+     */
+    public dev.gevent.spi.Transport transport() {
+        return impl.transport();
+    }
+
+    /** @return the hub's name for messages: its thread's name */
+    public String name() {
+        return impl.thread().getName();
     }
 
     /** @return true once the hub is closed */

@@ -71,6 +71,13 @@ final class WaiterImpl<T> implements Waiter<T>, Runnable {
         return done;
     }
 
+    /** Makes a waiter that is not being waited on ready for another round (I/O waits reuse one). */
+    void reset() {
+        done = false;
+        value = null;
+        error = null;
+    }
+
     /** As a callback or timer action: wakes the waiter with null. */
     @Override
     public void run() {

@@ -1,49 +1,101 @@
 package dev.gevent.examples;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The entry point of the examples jar: {@code java -jar gevent-examples.jar EXAMPLE [ARGS...]}.
  * The first argument names the example; the rest are its own. Without one, or with an unknown
- * one, it lists the examples and exits with status 2.
+ * one, it lists the examples and exits with status 2; arguments the example cannot use print its
+ * usage and exit with status 2; an example that fails prints why and exits with status 1.
  */
 public final class Main {
-    private record Example(String summary, Consumer<String[]> main) {
+    /** An example's entry point, given the arguments after its name. */
+    @FunctionalInterface
+    private interface Entry {
+        void main(String[] args) throws Exception;
+    }
+
+    private record Example(String usage, String summary, Entry entry) {
     }
 
     private static final Map<String, Example> EXAMPLES = new LinkedHashMap<>();
 
     static {
-        EXAMPLES.put("demo", new Example("a short tour: greenlets, joinAll, Timeout, withTimeout, kill, Thread.sleep", Demo::main));
+        EXAMPLES.put("demo", new Example("", "a short tour: greenlets, joinAll, Timeout, withTimeout, kill, Thread.sleep",
+                Demo::main));
+        EXAMPLES.put("echoserver", new Example(EchoServer.USAGE, "a StreamServer echoing bytes (--greet: gevent's line echo)",
+                EchoServer::main));
+        EXAMPLES.put("portforwarder", new Example(PortForwarder.USAGE, "forwards each connection to a target, two greenlets each",
+                PortForwarder::main));
+        EXAMPLES.put("udp_server", new Example(UdpServer.USAGE, "a DatagramServer answering \"Received N bytes\"",
+                UdpServer::main));
+        EXAMPLES.put("udp_client", new Example(UdpClient.USAGE, "sends one datagram and prints the reply",
+                UdpClient::main));
+        EXAMPLES.put("sslechoserver", new Example(SslEchoServer.USAGE, "the echo server over TLS, keys from a PKCS12 key store",
+                SslEchoServer::main));
+        EXAMPLES.put("concurrent_download", new Example(ConcurrentDownload.USAGE,
+                "fetches pages concurrently, one greenlet each, from a local server or given http:// URLs",
+                ConcurrentDownload::main));
     }
 
     private Main() {
     }
 
     /**
-     * Runs the example named by {@code args[0]} with the remaining arguments.
+     * Runs the example named by {@code args[0]} with the remaining arguments, and exits with a
+     * non-zero status if it could not run or failed.
      *
      * @param args the example's name, then its arguments
      */
     public static void main(String[] args) {
-        Example example = args.length == 0 ? null : EXAMPLES.get(args[0]);
-        if (example == null) {
-            usage(args.length == 0 ? null : args[0]);
-            System.exit(2);
+        int status = run(args, System.err);
+        if (status != 0) {
+            System.exit(status);
         }
-        example.main().accept(Arrays.copyOfRange(args, 1, args.length));
     }
 
-    private static void usage(String unknown) {
-        if (unknown != null) {
-            System.err.println("unknown example: " + unknown);
+    /**
+     * Runs the example named by {@code args[0]} with the remaining arguments, without exiting.
+     *
+     * @param args the example's name, then its arguments
+     * @param err where usage and failures are printed
+     * @return 0 when the example returned, 2 for an unknown example or arguments it cannot use, 1
+     *     when it failed
+     */
+    public static int run(String[] args, PrintStream err) {
+        String name = args.length == 0 ? null : args[0];
+        Example example = name == null ? null : EXAMPLES.get(name);
+        if (example == null) {
+            listExamples(name, err);
+            return 2;
         }
-        System.err.println("usage: java -jar gevent-examples.jar EXAMPLE [ARGS...]");
-        System.err.println("examples:");
-        int width = EXAMPLES.keySet().stream().mapToInt(String::length).max().orElse(0);
-        EXAMPLES.forEach((name, example) -> System.err.printf("  %-" + width + "s  %s%n", name, example.summary()));
+        try {
+            example.entry().main(Arrays.copyOfRange(args, 1, args.length));
+            return 0;
+        } catch (Args.Bad e) {
+            err.println(name + ": " + e.getMessage());
+            err.println("usage: java -jar gevent-examples.jar " + name + (example.usage().isEmpty() ? "" : " " + example.usage()));
+            return 2;
+        } catch (Exception e) {
+            err.println(name + ": " + e);
+            return 1;
+        }
+    }
+
+    private static void listExamples(String unknown, PrintStream err) {
+        if (unknown != null) {
+            err.println("unknown example: " + unknown);
+        }
+        err.println("usage: java -jar gevent-examples.jar EXAMPLE [ARGS...]");
+        err.println("examples:");
+        int width = EXAMPLES.entrySet().stream().mapToInt(e -> usageLine(e.getKey(), e.getValue()).length()).max().orElse(0);
+        EXAMPLES.forEach((name, example) -> err.printf("  %-" + width + "s  %s%n", usageLine(name, example), example.summary()));
+    }
+
+    private static String usageLine(String name, Example example) {
+        return example.usage().isEmpty() ? name : name + " " + example.usage();
     }
 }

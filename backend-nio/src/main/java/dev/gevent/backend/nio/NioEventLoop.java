@@ -12,6 +12,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -19,8 +20,11 @@ import java.util.function.Consumer;
  * the bookkeeping of their pending operations. Single-threaded except {@link #wakeup()}.
  *
  * <p>Completions are called with their slot already cleared, so a completion may start the next
- * operation in the same direction at once; the interest bit of a direction is dropped only if it is
- * still idle once the completion returned, which spares a pair of interest changes per read loop.
+ * operation in the same direction at once. The interest bit of a direction that a completion left
+ * idle is dropped only at the start of the next poll, if the direction is still idle then: a
+ * completion only makes its greenlet runnable, and the greenlet, run before that poll, usually
+ * starts its next operation in the same direction (a read loop), which spares a pair of interest
+ * changes per operation.
  *
  * <p>A completion that throws disturbs nothing: its slot is already clear, the other ready
  * completions still run, and {@link #poll} (or the {@code close} that called it) rethrows the
@@ -31,12 +35,17 @@ import java.util.function.Consumer;
  * {@link IllegalStateException}.
  */
 final class NioEventLoop implements EventLoop {
+    private static final Consumer<SelectionKey> IGNORE = key -> { };
     private final Selector selector;
     private final WakeupSignal wakeup;
     private final NioTransport transport;
     private final SocketRegistry sockets = new SocketRegistry();
     private final Consumer<SelectionKey> onReady = this::onReady;
+    /** Sockets whose completions ran in the last poll: their idle interest is dropped before the next. */
+    private final ArrayList<NioSocket> settling = new ArrayList<>();
     private int pending;
+    private boolean selecting;
+    private boolean releaseAfterSelect;
     private boolean closed;
     /** What completions threw during the current poll, rethrown when it ends. */
     private Throwable completionFailure;
@@ -54,7 +63,9 @@ final class NioEventLoop implements EventLoop {
     @Override
     public void poll(long timeoutNanos) {
         ensureOpen();
+        settleInterest();
         try {
+            selecting = true;
             if (timeoutNanos == 0) {
                 selector.selectNow(onReady);
             } else if (timeoutNanos == FOREVER) {
@@ -71,11 +82,28 @@ final class NioEventLoop implements EventLoop {
                 throw e;
             }
         } finally {
+            selecting = false;
+            if (releaseAfterSelect && !closed) {
+                releaseAfterSelect = false;
+                releaseClosedChannels();
+            }
+            // last: a wake-up that the release's select consumed was raised before this clear, so
+            // its work is already queued where the hub looks after the poll
             wakeup.clear();
         }
         Throwable failure = completionFailure;
         completionFailure = null;
         Failures.rethrow(failure);
+    }
+
+    /** Drops the interest of the directions that stayed idle since their completions ran. */
+    private void settleInterest() {
+        for (int i = 0, n = settling.size(); i < n; i++) {
+            NioSocket socket = settling.get(i);
+            socket.settling = false;
+            socket.dropIdleInterest();
+        }
+        settling.clear();
     }
 
     /** Rounds up so that a sub-millisecond wait still waits instead of spinning, and never becomes 0 (forever). */
@@ -120,6 +148,25 @@ final class NioEventLoop implements EventLoop {
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("this nio event loop is closed");
+        }
+    }
+
+    /**
+     * Frees now the descriptors of channels closed while registered, which the JDK frees only when
+     * the selector next flushes its cancelled keys: a closed listener would otherwise keep its port
+     * until the next poll, completing handshakes it then resets and failing a new bind. Inside a
+     * select (a completion that closed a listener) it happens as the select ends. The readiness
+     * this select reports is dropped: the selector is level-triggered and reports it again.
+     */
+    void releaseClosedChannels() {
+        if (selecting) {
+            releaseAfterSelect = true;
+            return;
+        }
+        try {
+            selector.selectNow(IGNORE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release closed channels", e);
         }
     }
 
@@ -195,12 +242,18 @@ final class NioEventLoop implements EventLoop {
         }
         NioSocket socket = (NioSocket) key.attachment();
         int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_READ) != 0) {
+            socket.drained = false;
+        }
         if ((ready & socket.input.interest()) != 0) {
             completionFailure = Failures.merge(completionFailure, transport.resume(socket, socket.input));
         }
         if ((ready & socket.output.interest()) != 0) {
             completionFailure = Failures.merge(completionFailure, transport.resume(socket, socket.output));
         }
-        socket.dropIdleInterest();
+        if (!socket.settling) {
+            socket.settling = true;
+            settling.add(socket);
+        }
     }
 }

@@ -24,6 +24,16 @@ final class NioSocket implements SocketHandle {
     private SelectionKey key;
     private int interest;
     private boolean open = true;
+    /**
+     * The last read took less than it asked for, so the kernel had no more, and the selector has
+     * not reported the socket readable since: the next read waits for readiness instead of trying
+     * a read(2) that would almost surely fail with EAGAIN (one syscall fewer per message in a
+     * request/response loop, as Netty reads only when told). The selector is level-triggered, so
+     * data that arrived meanwhile is reported at the next poll.
+     */
+    boolean drained;
+    /** In the loop's list of sockets whose idle interest is dropped before the next poll. */
+    boolean settling;
     /** Links in the loop's {@link SocketRegistry}. */
     NioSocket previous;
     NioSocket next;

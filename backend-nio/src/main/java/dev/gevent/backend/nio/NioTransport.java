@@ -5,6 +5,7 @@ import dev.gevent.spi.SocketHandle;
 import dev.gevent.spi.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -82,9 +83,17 @@ final class NioTransport implements Transport {
         SocketChannel channel = socket.stream(Op.READ.label);
         socket.input.requireIdle(Op.READ);
         requireRemaining(dst, Op.READ);
-        int n = channel.read(dst);
-        if (n != 0) {
-            return n;
+        if (!socket.drained) {
+            int n;
+            try {
+                n = channel.read(dst);
+            } catch (IOException e) {
+                throw socketFailure(e);
+            }
+            if (n != 0) {
+                socket.drained = n > 0 && dst.hasRemaining();
+                return n;
+            }
         }
         loop.park(socket, socket.input, Op.READ, completion, dst, null);
         return PENDING;
@@ -96,7 +105,12 @@ final class NioTransport implements Transport {
         SocketChannel channel = socket.stream(Op.WRITE.label);
         socket.output.requireIdle(Op.WRITE);
         requireRemaining(src, Op.WRITE);
-        int n = channel.write(src);
+        int n;
+        try {
+            n = channel.write(src);
+        } catch (IOException e) {
+            throw socketFailure(e);
+        }
         if (n != 0) {
             return n;
         }
@@ -169,6 +183,9 @@ final class NioTransport implements Transport {
         IOException closeError = null;
         try {
             closeChannel(socket);
+            if (socket.channel instanceof ServerSocketChannel && socket.channel.isRegistered()) {
+                loop.releaseClosedChannels();
+            }
         } catch (IOException e) {
             closeError = e;
         }
@@ -256,6 +273,7 @@ final class NioTransport implements Transport {
                     if (result == 0) {
                         return null;
                     }
+                    socket.drained = result > 0 && slot.buffer.hasRemaining();
                 }
                 case RECEIVE -> {
                     int before = slot.buffer.position();
@@ -284,7 +302,7 @@ final class NioTransport implements Transport {
                 }
             }
         } catch (IOException e) {
-            return loop.fail(slot, e);
+            return loop.fail(slot, socketFailure(e));
         } catch (RuntimeException e) {
             // Failing the operation rather than the loop keeps the slot from retrying forever.
             return loop.fail(slot, new IOException(slot.op.label + " failed", e));
@@ -311,6 +329,16 @@ final class NioTransport implements Transport {
             return socket;
         }
         throw new IllegalArgumentException("not a socket of this event loop: " + handle);
+    }
+
+    /**
+     * The JDK's socket channels report many failures of an operation as a plain IOException (a
+     * write after a reset: "Connection reset by peer" or "Broken pipe"), where {@code java.net.Socket}
+     * and the transport's contract report a {@link SocketException}; the more specific ones
+     * (closed, reset on read, refused, unreachable) pass as they are.
+     */
+    private static IOException socketFailure(IOException e) {
+        return e.getClass() == IOException.class ? new SocketException(e.getMessage(), e) : e;
     }
 
     private static void requireRemaining(ByteBuffer buffer, Op op) {

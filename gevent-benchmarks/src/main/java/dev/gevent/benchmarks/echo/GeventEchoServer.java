@@ -1,0 +1,44 @@
+package dev.gevent.benchmarks.echo;
+
+import dev.gevent.Gevent;
+import dev.gevent.Hub;
+import dev.gevent.server.StreamServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The echo server of the library under test: a {@link StreamServer} on the main thread's hub, so
+ * that the listener and every connection's handler greenlet share one platform thread and one
+ * event loop. The loop is the one {@code -Dgevent.loop} names ({@code nio} by default).
+ *
+ * <pre>{@code
+ * java --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
+ *     -cp benchmarks.jar dev.gevent.benchmarks.echo.GeventEchoServer port [bufferBytes]
+ * }</pre>
+ *
+ * <p>It listens on the loopback address (port 0: any free port), prints {@code listening on PORT}
+ * once it accepts connections, and serves until it is killed. Each connection is echoed by an
+ * {@link EchoHandler} with a buffer of {@code bufferBytes} (default 8,192).
+ */
+public final class GeventEchoServer {
+    private GeventEchoServer() {
+    }
+
+    /**
+     * Serves until the process is killed.
+     *
+     * @param args the port, then optionally the per-connection buffer size in bytes
+     * @throws Exception if the server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        int bufferBytes = args.length > 1 ? Integer.parseInt(args[1]) : 8192;
+        Hub hub = Gevent.getHub();
+        StreamServer server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                new EchoHandler(bufferBytes));
+        server.start();
+        System.out.println("listening on " + server.address().getPort());
+        System.out.println("gevent StreamServer, " + hub.loopName() + " loop, one hub");
+        server.serveForever();
+    }
+}
