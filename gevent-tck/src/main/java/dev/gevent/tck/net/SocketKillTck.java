@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gevent.tck.OpenFileDescriptors;
 import dev.gevent.Gevent;
 import dev.gevent.Greenlet;
 import dev.gevent.GreenletExit;
@@ -199,7 +200,7 @@ public class SocketKillTck {
         Hub hub = Gevent.getHub();
         try (FullBacklog full = FullBacklog.open()) {
             int rounds = 10;
-            long before = DescriptorCount.now();
+            long before = OpenFileDescriptors.count();
             for (int i = 0; i < rounds; i++) {
                 Greenlet<Socket> connector = Gevent.spawn(() -> Socket.connect(full.address()));
                 Gevent.idle();
@@ -210,7 +211,7 @@ public class SocketKillTck {
             }
             // The JDK releases a registered channel's descriptor in the selector's next poll.
             Gevent.idle();
-            long grown = DescriptorCount.now() - before;
+            long grown = OpenFileDescriptors.count() - before;
             assertTrue(grown < rounds, () -> rounds + " killed connects left " + grown + " more descriptors open");
         }
     }
@@ -239,7 +240,7 @@ public class SocketKillTck {
         int rounds = 20;
         int raced = 0;
         try (ServerSocket server = listen()) {
-            long before = DescriptorCount.now();
+            long before = OpenFileDescriptors.count();
             for (int i = 0; i < rounds; i++) {
                 AtomicBoolean exited = new AtomicBoolean();
                 Greenlet<Socket> acceptor = Gevent.spawn(() -> {
@@ -277,7 +278,7 @@ public class SocketKillTck {
                 }
             }
             Gevent.idle();
-            long grown = DescriptorCount.now() - before;
+            long grown = OpenFileDescriptors.count() - before;
             assertTrue(grown < rounds / 2, () -> rounds + " rounds left " + grown + " more descriptors open");
         }
         int racedRounds = raced;

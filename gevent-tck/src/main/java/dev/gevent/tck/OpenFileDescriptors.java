@@ -1,4 +1,4 @@
-package dev.gevent.tck.net;
+package dev.gevent.tck;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -7,18 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** This process's open file descriptors, counted where the platform lists them in /proc. */
-final class DescriptorCount {
+/**
+ * Counts this process's open file descriptors, for the TCK's leak tests: where the platform does
+ * not list them in /proc, the test that asks is skipped.
+ */
+public final class OpenFileDescriptors {
     private static final Path FDS = Path.of("/proc/self/fd");
 
-    private DescriptorCount() {
+    private OpenFileDescriptors() {
     }
 
     /**
      * @return how many descriptors are open now
+     * @throws IOException if /proc cannot be read
      * @throws org.opentest4j.TestAbortedException (skips the test) where /proc does not list them
      */
-    static long now() throws IOException {
+    public static long count() throws IOException {
         assumeTrue(Files.isDirectory(FDS), "open file descriptors cannot be counted here: no " + FDS);
         try (Stream<Path> entries = Files.list(FDS)) {
             return entries.count();
