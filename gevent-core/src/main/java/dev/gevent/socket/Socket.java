@@ -174,8 +174,6 @@ public final class Socket extends SocketBase implements StreamSocket {
         }
     }
 
-
-
     @Override
     public InputStream inputStream() {
         if (inputStream == null) {

@@ -330,8 +330,6 @@ public final class SslSocket implements StreamSocket {
         }
     }
 
-
-
     /**
      * A stream of the decrypted input (gevent: {@code SSLSocket.makefile('rb')}); closing it
      * closes this socket. The same object on every call.
