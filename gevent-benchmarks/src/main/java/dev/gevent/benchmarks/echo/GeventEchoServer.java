@@ -9,15 +9,20 @@ import java.net.InetSocketAddress;
 /**
  * The echo server of the library under test: a {@link StreamServer} on the main thread's hub, so
  * that the listener and every connection's handler greenlet share one platform thread and one
- * event loop. The loop is the one {@code -Dgevent.loop} names ({@code nio} by default).
+ * event loop. The loop is the one {@code -Dgevent.loop} names ({@code nio} by default,
+ * {@code epoll}: the jar carries both).
  *
  * <pre>{@code
  * java --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
+ *     --sun-misc-unsafe-memory-access=allow -Dgevent.loop=nio \
  *     -cp benchmarks.jar dev.gevent.benchmarks.echo.GeventEchoServer port [bufferBytes]
  * }</pre>
  *
- * <p>It listens on the loopback address (port 0: any free port), prints {@code listening on PORT}
- * once it accepts connections, and serves until it is killed. Each connection is echoed by an
+ * <p>The epoll loop's jnr-ffi uses {@code sun.misc.Unsafe}, hence the flag that allows it.
+ *
+ * <p>It listens on the loopback address (port 0: any free port), prints
+ * {@code listening on PORT (LOOP loop)} once it accepts connections, LOOP being the name of the
+ * loop the hub really runs, and serves until it is killed. Each connection is echoed by an
  * {@link EchoHandler} with a buffer of {@code bufferBytes} (default 8,192).
  */
 public final class GeventEchoServer {
@@ -37,8 +42,8 @@ public final class GeventEchoServer {
         StreamServer server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 new EchoHandler(bufferBytes));
         server.start();
-        System.out.println("listening on " + server.address().getPort());
-        System.out.println("gevent StreamServer, " + hub.loopName() + " loop, one hub");
+        System.out.println("listening on " + server.address().getPort() + " (" + hub.loopName() + " loop)");
+        System.out.println("gevent StreamServer, one hub");
         server.serveForever();
     }
 }

@@ -1,0 +1,632 @@
+package dev.gevent.backend.epoll;
+
+import dev.gevent.spi.Completion;
+import dev.gevent.spi.SocketHandle;
+import dev.gevent.spi.Transport;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.NotYetConnectedException;
+import java.util.Objects;
+
+/**
+ * The socket operations of an {@link EpollEventLoop}, on raw non-blocking descriptors. Each
+ * operation first makes its system call; only if that fails with EAGAIN does it park in its
+ * direction's slot, and {@link #resume} retries it when epoll reports the socket ready. A retry that
+ * still would block (a stale or spurious report) leaves the operation pending: the edge-triggered
+ * registration reports the next change of the socket's state.
+ *
+ * <p>Heap buffers go through the loop's bounce buffer, at most {@link Scratch#BOUNCE_SIZE} bytes a
+ * call (a stream read or write may transfer less than asked, as the contract allows); direct
+ * buffers are used in place.
+ */
+final class EpollTransport implements Transport {
+    /** What the *Once helpers return when the call would block. */
+    private static final long WOULD_BLOCK = Long.MIN_VALUE + 1;
+
+    private final EpollEventLoop loop;
+    private final LibC libc = Native.LIBC;
+    private final Scratch scratch;
+
+    EpollTransport(EpollEventLoop loop, Scratch scratch) {
+        this.loop = loop;
+        this.scratch = scratch;
+    }
+
+    @Override
+    public SocketHandle listen(SocketAddress local, int backlog, boolean reusePort) throws IOException {
+        loop.ensureOpen();
+        int family = SockAddr.family(local);
+        if (reusePort && family == Linux.AF_UNIX) {
+            throw new UnsupportedOperationException("SO_REUSEPORT is not supported for " + local);
+        }
+        int fd = open(family, Linux.SOCK_STREAM);
+        try {
+            if (family != Linux.AF_UNIX) {
+                setFlag(fd, Linux.SO_REUSEADDR);
+            }
+            if (reusePort) {
+                setFlag(fd, Linux.SO_REUSEPORT);
+            }
+            bind(fd, local, family);
+            if (libc.listen(fd, backlog > 0 ? backlog : Linux.SOMAXCONN) < 0) {
+                throw Errno.socket(Native.errno());
+            }
+            return track(fd, Kind.LISTENER, family, true);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public SocketHandle openStream(SocketAddress remote) throws IOException {
+        loop.ensureOpen();
+        int family = SockAddr.family(remote);
+        int fd = open(family, Linux.SOCK_STREAM);
+        try {
+            return track(fd, Kind.STREAM, family, false);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(fd);
+            throw e;
+        }
+    }
+
+    @Override
+    public SocketHandle openDatagram(SocketAddress local) throws IOException {
+        loop.ensureOpen();
+        int family = SockAddr.family(local);
+        if (family == Linux.AF_UNIX) {
+            // As DatagramChannel.open(StandardProtocolFamily.UNIX).
+            throw new UnsupportedOperationException("Protocol family not supported");
+        }
+        int fd = open(family, Linux.SOCK_DGRAM);
+        try {
+            bind(fd, local, family);
+            return track(fd, Kind.DATAGRAM, family, true);
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(fd);
+            throw e;
+        }
+    }
+
+    /** @return a new non-blocking, close-on-exec socket */
+    private int open(int family, int type) throws IOException {
+        int fd = libc.socket(family, type | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw Errno.socket(Native.errno());
+        }
+        return fd;
+    }
+
+    private void bind(int fd, SocketAddress local, int family) throws IOException {
+        int length = SockAddr.encode(local, family, scratch);
+        if (libc.bind(fd, scratch.addressPointer, length) < 0) {
+            throw Errno.socket(Native.errno());
+        }
+    }
+
+    private void setFlag(int fd, int name) throws IOException {
+        scratch.option.putInt(0, 1);
+        if (libc.setsockopt(fd, Linux.SOL_SOCKET, name, scratch.optionPointer, Integer.BYTES) < 0) {
+            throw Errno.socket(Native.errno());
+        }
+    }
+
+    private EpollSocket track(int fd, Kind kind, int family, boolean bound) throws IOException {
+        EpollSocket socket = loop.register(fd, kind, family, this);
+        socket.bound = bound;
+        return socket;
+    }
+
+    private void closeAfterFailure(int fd) {
+        libc.close(fd);
+    }
+
+    @Override
+    public SocketHandle accept(SocketHandle listener, Completion completion) throws IOException {
+        EpollSocket socket = usable(listener, completion, Kind.LISTENER, Op.ACCEPT);
+        socket.input.requireIdle(Op.ACCEPT);
+        SocketHandle accepted = acceptOnce(socket);
+        if (accepted != null) {
+            return accepted;
+        }
+        loop.park(socket.input, Op.ACCEPT, completion, null, null);
+        return null;
+    }
+
+    @Override
+    public long connect(SocketHandle handle, SocketAddress remote, Completion completion) throws IOException {
+        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.CONNECT);
+        socket.output.requireIdle(Op.CONNECT);
+        int length = SockAddr.encode(remote, socket.family, scratch);
+        int rc;
+        do {
+            rc = libc.connect(socket.fd, scratch.addressPointer, length);
+        } while (rc < 0 && Native.errno() == Linux.EINTR);
+        if (rc == 0) {
+            socket.bound = true;
+            return 0;
+        }
+        int errno = Native.errno();
+        switch (errno) {
+            case Linux.EINPROGRESS -> {
+                socket.bound = true;
+                loop.park(socket.output, Op.CONNECT, completion, null, null);
+                return PENDING;
+            }
+            case Linux.EISCONN -> throw new AlreadyConnectedException();
+            case Linux.EALREADY -> throw new ConnectionPendingException();
+            default -> throw Errno.socket(errno);
+        }
+    }
+
+    @Override
+    public long read(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
+        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.READ);
+        socket.input.requireIdle(Op.READ);
+        requireRemaining(dst, Op.READ);
+        requireWritable(dst);
+        if (!socket.drained || socket.hungUp) {
+            long n = readOnce(socket, dst);
+            if (n != WOULD_BLOCK) {
+                return n;
+            }
+        }
+        loop.park(socket.input, Op.READ, completion, dst, null);
+        return PENDING;
+    }
+
+    @Override
+    public long write(SocketHandle handle, ByteBuffer src, Completion completion) throws IOException {
+        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.WRITE);
+        socket.output.requireIdle(Op.WRITE);
+        requireRemaining(src, Op.WRITE);
+        long n = writeOnce(socket, src);
+        if (n != WOULD_BLOCK) {
+            return n;
+        }
+        loop.park(socket.output, Op.WRITE, completion, src, null);
+        return PENDING;
+    }
+
+    @Override
+    public long sendTo(SocketHandle handle, ByteBuffer src, SocketAddress target, Completion completion)
+            throws IOException {
+        EpollSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.SEND);
+        socket.output.requireIdle(Op.SEND);
+        Objects.requireNonNull(target, "target");
+        long n = sendOnce(socket, src, target);
+        if (n != WOULD_BLOCK) {
+            return n;
+        }
+        loop.park(socket.output, Op.SEND, completion, src, target);
+        return PENDING;
+    }
+
+    @Override
+    public SocketAddress receiveFrom(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
+        EpollSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.RECEIVE);
+        socket.input.requireIdle(Op.RECEIVE);
+        requireWritable(dst);
+        SocketAddress sender = receiveOnce(socket, dst);
+        if (sender != null) {
+            return sender;
+        }
+        loop.park(socket.input, Op.RECEIVE, completion, dst, null);
+        return null;
+    }
+
+    @Override
+    public boolean cancel(SocketHandle handle, Completion completion) {
+        EpollSocket socket = epoll(handle);
+        Objects.requireNonNull(completion, "completion");
+        // One completion pending in both directions at once is ambiguous: the input one goes first.
+        Slot slot = socket.input.completion == completion ? socket.input
+                : socket.output.completion == completion ? socket.output
+                : null;
+        if (slot == null) {
+            return false;
+        }
+        loop.withdraw(slot);
+        return true;
+    }
+
+    @Override
+    public void shutdown(SocketHandle handle, boolean input, boolean output) throws IOException {
+        EpollSocket socket = open(handle);
+        socket.require(Kind.STREAM, "shutdown");
+        if (input) {
+            shutdownDirection(socket, Linux.SHUT_RD);
+        }
+        if (output) {
+            shutdownDirection(socket, Linux.SHUT_WR);
+        }
+    }
+
+    private void shutdownDirection(EpollSocket socket, int how) throws IOException {
+        if (libc.shutdown(socket.fd, how) < 0) {
+            int errno = Native.errno();
+            if (errno == Linux.ENOTCONN) {
+                // A peer that already reset the connection leaves nothing to shut down; the JDK says
+                // so only for a socket that never connected.
+                if (!socket.bound) {
+                    throw new NotYetConnectedException();
+                }
+                return;
+            }
+            throw Errno.socket(errno);
+        }
+    }
+
+    /**
+     * Closes the descriptor, which also drops it from the epoll set and frees its port at once,
+     * and fails what was pending on it. A connected socket's close sends FIN first (only a reset
+     * under SO_LINGER 0), as the JDK's does.
+     */
+    @Override
+    public void close(SocketHandle handle) throws IOException {
+        EpollSocket socket = epoll(handle);
+        if (!socket.isOpen()) {
+            return;
+        }
+        IOException closeError = closeDescriptor(socket);
+        Throwable thrown = loop.abort(socket);
+        if (thrown != null && closeError != null) {
+            thrown.addSuppressed(closeError);
+        }
+        Failures.rethrow(thrown);
+        if (closeError != null) {
+            throw closeError;
+        }
+    }
+
+    /**
+     * Closes a socket for {@link EpollEventLoop#close()}, failing its pending operations.
+     *
+     * @return what went wrong (the close or a completion), or null
+     */
+    Throwable release(EpollSocket socket) {
+        return Failures.merge(closeDescriptor(socket), loop.abort(socket));
+    }
+
+    /** @return the failure of close(2), or null; EINTR still closed the descriptor on Linux */
+    private IOException closeDescriptor(EpollSocket socket) {
+        socket.markClosed();
+        loop.forget(socket);
+        if (socket.kind == Kind.STREAM && socket.bound && socket.linger != 0) {
+            finishGracefully(socket);
+        }
+        if (libc.close(socket.fd) < 0) {
+            int errno = Native.errno();
+            if (errno != Linux.EINTR) {
+                return Errno.socket(errno);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Does what the JDK does before closing a connected channel: sends FIN first, so that the peer
+     * reads the end of the stream even if unread data here makes close(2) send a reset after it,
+     * and turns a positive SO_LINGER off, which would make close(2) block the hub thread. Failures
+     * are ignored: the socket may never have connected, or the peer may have reset it already.
+     */
+    private void finishGracefully(EpollSocket socket) {
+        if (socket.linger > 0) {
+            scratch.option.putInt(0, 0).putInt(4, 0);
+            libc.setsockopt(socket.fd, Linux.SOL_SOCKET, Linux.SO_LINGER, scratch.optionPointer, 2 * Integer.BYTES);
+        }
+        libc.shutdown(socket.fd, Linux.SHUT_WR);
+    }
+
+    @Override
+    public <T> void setOption(SocketHandle handle, SocketOption<T> option, T value) throws IOException {
+        SocketOptions.set(open(handle), Objects.requireNonNull(option, "option"), value, scratch);
+    }
+
+    @Override
+    public <T> T getOption(SocketHandle handle, SocketOption<T> option) throws IOException {
+        return SocketOptions.get(open(handle), Objects.requireNonNull(option, "option"), scratch);
+    }
+
+    @Override
+    public SocketAddress localAddress(SocketHandle handle) throws IOException {
+        EpollSocket socket = open(handle);
+        if (!socket.bound) {
+            return null;
+        }
+        scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
+        if (libc.getsockname(socket.fd, scratch.addressPointer, scratch.lengthPointer) < 0) {
+            throw Errno.socket(Native.errno());
+        }
+        return SockAddr.decode(scratch, scratch.length.getInt(0));
+    }
+
+    @Override
+    public SocketAddress remoteAddress(SocketHandle handle) throws IOException {
+        EpollSocket socket = open(handle);
+        if (socket.kind != Kind.STREAM) {
+            return null;
+        }
+        scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
+        if (libc.getpeername(socket.fd, scratch.addressPointer, scratch.lengthPointer) < 0) {
+            int errno = Native.errno();
+            if (errno == Linux.ENOTCONN) {
+                return null;
+            }
+            throw Errno.socket(errno);
+        }
+        return SockAddr.decode(scratch, scratch.length.getInt(0));
+    }
+
+    /**
+     * Retries the operation pending in {@code slot} now that its socket is ready, and completes it
+     * unless it would still block.
+     *
+     * @return what the completion threw, or null
+     */
+    Throwable resume(EpollSocket socket, Slot slot) {
+        long result = 0;
+        Object value = null;
+        try {
+            switch (slot.op) {
+                case ACCEPT -> {
+                    value = acceptOnce(socket);
+                    if (value == null) {
+                        return null;
+                    }
+                }
+                case READ -> {
+                    result = readOnce(socket, slot.buffer);
+                    if (result == WOULD_BLOCK) {
+                        return null;
+                    }
+                }
+                case RECEIVE -> {
+                    int before = slot.buffer.position();
+                    value = receiveOnce(socket, slot.buffer);
+                    if (value == null) {
+                        return null;
+                    }
+                    result = slot.buffer.position() - before;
+                }
+                case CONNECT -> {
+                    if (!connectFinished(socket)) {
+                        return null;
+                    }
+                }
+                case WRITE -> {
+                    result = writeOnce(socket, slot.buffer);
+                    if (result == WOULD_BLOCK) {
+                        return null;
+                    }
+                }
+                case SEND -> {
+                    result = sendOnce(socket, slot.buffer, slot.target);
+                    if (result == WOULD_BLOCK) {
+                        return null;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return loop.fail(slot, e);
+        } catch (RuntimeException e) {
+            // Failing the operation rather than the loop keeps the slot from retrying forever.
+            return loop.fail(slot, new IOException(slot.op.label + " failed", e));
+        }
+        return loop.complete(slot, result, value);
+    }
+
+    /** @return the accepted socket, or null if none is waiting */
+    private SocketHandle acceptOnce(EpollSocket listener) throws IOException {
+        for (;;) {
+            int fd = libc.accept4(listener.fd, 0, 0, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
+            if (fd >= 0) {
+                try {
+                    return track(fd, Kind.STREAM, listener.family, true);
+                } catch (IOException | RuntimeException e) {
+                    closeAfterFailure(fd);
+                    throw e;
+                }
+            }
+            int errno = Native.errno();
+            switch (errno) {
+                case Linux.EAGAIN -> {
+                    return null;
+                }
+                // A client that gave up before being accepted is not the listener's failure.
+                case Linux.EINTR, Linux.ECONNABORTED -> { }
+                default -> throw Errno.socket(errno);
+            }
+        }
+    }
+
+    /**
+     * A connect in progress has ended when SO_ERROR holds its failure or the socket has a peer; the
+     * registration reports the fresh socket's hang-up state before the connect starts, so a report
+     * alone does not prove that the connect ended.
+     */
+    private boolean connectFinished(EpollSocket socket) throws IOException {
+        scratch.length.putInt(0, Integer.BYTES);
+        if (libc.getsockopt(socket.fd, Linux.SOL_SOCKET, Linux.SO_ERROR, scratch.optionPointer, scratch.lengthPointer) < 0) {
+            throw Errno.socket(Native.errno());
+        }
+        int error = scratch.option.getInt(0);
+        if (error != 0) {
+            throw Errno.socket(error);
+        }
+        scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
+        if (libc.getpeername(socket.fd, scratch.addressPointer, scratch.lengthPointer) == 0) {
+            return true;
+        }
+        int errno = Native.errno();
+        if (errno == Linux.ENOTCONN) {
+            return false;
+        }
+        throw Errno.socket(errno);
+    }
+
+    /** @return bytes read, -1 at end of stream, or {@link #WOULD_BLOCK} */
+    private long readOnce(EpollSocket socket, ByteBuffer dst) throws IOException {
+        int position = dst.position();
+        int wanted = dst.remaining();
+        boolean direct = dst.isDirect();
+        if (!direct) {
+            wanted = Math.min(wanted, Scratch.BOUNCE_SIZE);
+        }
+        long address = direct ? Native.positionAddress(dst) : scratch.bouncePointer;
+        long n;
+        do {
+            n = libc.read(socket.fd, address, wanted);
+        } while (n < 0 && Native.errno() == Linux.EINTR);
+        if (n < 0) {
+            int errno = Native.errno();
+            if (errno == Linux.EAGAIN) {
+                socket.drained = true;
+                return WOULD_BLOCK;
+            }
+            throw Errno.stream(errno);
+        }
+        if (n == 0) {
+            return -1;
+        }
+        if (!direct) {
+            dst.put(position, scratch.bounce, 0, (int) n);
+        }
+        dst.position(position + (int) n);
+        socket.drained = n < wanted;
+        return n;
+    }
+
+    /** @return bytes written (at least 1), or {@link #WOULD_BLOCK} */
+    private long writeOnce(EpollSocket socket, ByteBuffer src) throws IOException {
+        int position = src.position();
+        int length = src.remaining();
+        long address;
+        if (src.isDirect()) {
+            address = Native.positionAddress(src);
+        } else {
+            length = Math.min(length, Scratch.BOUNCE_SIZE);
+            scratch.bounce.put(0, src, position, length);
+            address = scratch.bouncePointer;
+        }
+        long n;
+        do {
+            n = libc.send(socket.fd, address, length, Linux.MSG_NOSIGNAL);
+        } while (n < 0 && Native.errno() == Linux.EINTR);
+        if (n < 0) {
+            int errno = Native.errno();
+            if (errno == Linux.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            throw Errno.stream(errno);
+        }
+        src.position(position + (int) n);
+        return n;
+    }
+
+    /** @return bytes sent, or {@link #WOULD_BLOCK} */
+    private long sendOnce(EpollSocket socket, ByteBuffer src, SocketAddress target) throws IOException {
+        int position = src.position();
+        int length = src.remaining();
+        long address;
+        if (src.isDirect()) {
+            address = Native.positionAddress(src);
+        } else {
+            if (length > Scratch.BOUNCE_SIZE) {
+                // Larger than any UDP payload: the kernel would refuse it the same way.
+                throw Errno.socket(Linux.EMSGSIZE);
+            }
+            scratch.bounce.put(0, src, position, length);
+            address = scratch.bouncePointer;
+        }
+        long message = scratch.message(address, length, SockAddr.encode(target, socket.family, scratch));
+        long n;
+        do {
+            n = libc.sendmsg(socket.fd, message, Linux.MSG_NOSIGNAL);
+        } while (n < 0 && Native.errno() == Linux.EINTR);
+        if (n < 0) {
+            int errno = Native.errno();
+            if (errno == Linux.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            throw Errno.socket(errno);
+        }
+        src.position(position + (int) n);
+        return n;
+    }
+
+    /**
+     * Receives one datagram; recvmsg(2) without MSG_TRUNC drops what does not fit, as
+     * {@code DatagramChannel.receive} does.
+     *
+     * @return the sender, or null if no datagram is waiting
+     */
+    private SocketAddress receiveOnce(EpollSocket socket, ByteBuffer dst) throws IOException {
+        int position = dst.position();
+        int wanted = dst.remaining();
+        boolean direct = dst.isDirect();
+        if (!direct) {
+            wanted = Math.min(wanted, Scratch.BOUNCE_SIZE);
+        }
+        long address = direct ? Native.positionAddress(dst) : scratch.bouncePointer;
+        long n;
+        do {
+            n = libc.recvmsg(socket.fd, scratch.message(address, wanted, Linux.SOCKADDR_STORAGE), 0);
+        } while (n < 0 && Native.errno() == Linux.EINTR);
+        if (n < 0) {
+            int errno = Native.errno();
+            if (errno == Linux.EAGAIN) {
+                return null;
+            }
+            throw Errno.socket(errno);
+        }
+        if (!direct) {
+            dst.put(position, scratch.bounce, 0, (int) n);
+        }
+        dst.position(position + (int) n);
+        return SockAddr.decode(scratch, scratch.messageAddressLength());
+    }
+
+    /** @return the socket, open and of the kind the operation needs, with a completion to call if it must wait */
+    private EpollSocket usable(SocketHandle handle, Completion completion, Kind kind, Op op)
+            throws ClosedChannelException {
+        Objects.requireNonNull(completion, "completion");
+        EpollSocket socket = open(handle);
+        socket.require(kind, op.label);
+        return socket;
+    }
+
+    private EpollSocket open(SocketHandle handle) throws ClosedChannelException {
+        EpollSocket socket = epoll(handle);
+        if (!socket.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        return socket;
+    }
+
+    private EpollSocket epoll(SocketHandle handle) {
+        if (handle instanceof EpollSocket socket && socket.owner == this) {
+            return socket;
+        }
+        throw new IllegalArgumentException("not a socket of this event loop: " + handle);
+    }
+
+    private static void requireRemaining(ByteBuffer buffer, Op op) {
+        if (!buffer.hasRemaining()) {
+            throw new IllegalArgumentException(op.label + " needs a buffer with at least one byte "
+                    + (op == Op.READ ? "free" : "remaining"));
+        }
+    }
+
+    private static void requireWritable(ByteBuffer buffer) {
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("Read-only buffer");
+        }
+    }
+}
