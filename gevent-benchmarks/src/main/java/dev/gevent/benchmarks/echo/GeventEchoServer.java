@@ -9,8 +9,8 @@ import java.net.InetSocketAddress;
 /**
  * The echo server of the library under test: a {@link StreamServer} on the main thread's hub, so
  * that the listener and every connection's handler greenlet share one platform thread and one
- * event loop. The loop is the one {@code -Dgevent.loop} names ({@code nio} by default,
- * {@code epoll}: the jar carries both).
+ * event loop. The loop is the one {@code -Dgevent.loop} names ({@code nio} or {@code epoll}: the jar
+ * carries both); without it, the hub's default, which is {@code epoll} wherever that can run.
  *
  * <pre>{@code
  * java --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
