@@ -1,0 +1,32 @@
+package dev.gevent.internal;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+
+/**
+ * JFR event {@code dev.gevent.GreenletSpawn}: a greenlet was created. Disabled unless a recording
+ * enables it; then committed on the spawning thread.
+ */
+@Name("dev.gevent.GreenletSpawn")
+@Label("Greenlet Spawn")
+@Category({"gevent", "Greenlets"})
+@Description("A greenlet was created")
+@StackTrace(false)
+final class GreenletSpawnEvent extends Event {
+    @Label("Greenlet")
+    String greenlet;
+
+    @Label("Spawned By")
+    @Description("The greenlet or thread that created it")
+    String spawnedBy;
+
+    @Label("Hub")
+    String hub;
+
+    @Label("Function")
+    String function;
+}
