@@ -39,6 +39,8 @@ public final class Main {
         EXAMPLES.put("concurrent_download", new Example(ConcurrentDownload.USAGE,
                 "fetches pages concurrently, one greenlet each, from a local server or given http:// URLs",
                 ConcurrentDownload::main));
+        EXAMPLES.put("chat", new Example(ChatServer.USAGE, "a broadcast chat server: each line goes to every other client",
+                ChatServer::main));
     }
 
     private Main() {

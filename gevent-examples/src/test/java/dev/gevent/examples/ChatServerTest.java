@@ -1,0 +1,96 @@
+package dev.gevent.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The {@code chat} example on a hub of its own thread, with plain JDK clients on loopback. */
+class ChatServerTest {
+    private HubThread hub;
+    private LogCapture log;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        hub = new HubThread("chat");
+        log = new LogCapture();
+        port = hub.call(() -> ChatServer.start(0, log.stream())).address().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    /** A line-based client. */
+    private record Client(Socket socket, BufferedReader in, PrintWriter out) implements AutoCloseable {
+        static Client connect(int port) throws IOException {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            s.setSoTimeout(10_000);
+            return new Client(s, new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)),
+                    new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8));
+        }
+
+        String line() throws IOException {
+            return in.readLine();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void linesGoToEveryoneElseWithJoinsAndLeaves() throws Exception {
+        try (Client ann = Client.connect(port)) {
+            assertEquals("welcome, user1; 0 other(s) here; /quit leaves", ann.line());
+            try (Client bob = Client.connect(port); Client cy = Client.connect(port)) {
+                assertEquals("welcome, user2; 1 other(s) here; /quit leaves", bob.line());
+                assertEquals("welcome, user3; 2 other(s) here; /quit leaves", cy.line());
+                assertEquals("* user2 joined", ann.line());
+                assertEquals("* user3 joined", ann.line());
+                assertEquals("* user3 joined", bob.line());
+
+                ann.out().println("hello all");
+                assertEquals("user1: hello all", bob.line());
+                assertEquals("user1: hello all", cy.line());
+                bob.out().println("hi ann");
+                // ann's own line was not sent back to her: the next line she reads is bob's
+                assertEquals("user2: hi ann", ann.line());
+                assertEquals("user2: hi ann", cy.line());
+
+                bob.out().println("/quit");
+                assertEquals(null, bob.line(), "the server ends a session on /quit");
+                assertEquals("* user2 left", ann.line());
+                assertEquals("* user2 left", cy.line());
+            }
+            assertEquals("* user3 left", ann.line(), "a client that just disconnects leaves too");
+        }
+        log.await("chat: user1 left", Duration.ofSeconds(10));
+        assertEquals(List.of(), hub.errors());
+    }
+
+    @Test
+    void rejectsArgumentsItCannotUse() {
+        assertThrows(IllegalArgumentException.class, () -> ChatServer.main(new String[0]));
+        assertThrows(IllegalArgumentException.class, () -> ChatServer.main(new String[] {"http"}));
+        assertTrue(log.lines().getFirst().startsWith("chat: listening on 127.0.0.1:" + port));
+    }
+}
