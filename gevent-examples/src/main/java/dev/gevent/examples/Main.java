@@ -41,6 +41,10 @@ public final class Main {
                 ConcurrentDownload::main));
         EXAMPLES.put("chat", new Example(ChatServer.USAGE, "a broadcast chat server: each line goes to every other client",
                 ChatServer::main));
+        EXAMPLES.put("threadpool", new Example(ThreadPoolExample.USAGE,
+                "blocking sleeps on a ThreadPool's real threads while the hub keeps running", ThreadPoolExample::main));
+        EXAMPLES.put("processes", new Example(Processes.USAGE, "commands run at once through dev.gevent.subprocess",
+                Processes::main));
     }
 
     private Main() {
