@@ -45,6 +45,8 @@ public final class Main {
                 "blocking sleeps on a ThreadPool's real threads while the hub keeps running", ThreadPoolExample::main));
         EXAMPLES.put("processes", new Example(Processes.USAGE, "commands run at once through dev.gevent.subprocess",
                 Processes::main));
+        EXAMPLES.put("dns_mass_resolve", new Example(DnsMassResolve.USAGE,
+                "many lookups through Dns, a Pool bounding them, one Timeout over all", DnsMassResolve::main));
     }
 
     private Main() {
