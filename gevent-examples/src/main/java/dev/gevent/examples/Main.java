@@ -47,6 +47,8 @@ public final class Main {
                 Processes::main));
         EXAMPLES.put("dns_mass_resolve", new Example(DnsMassResolve.USAGE,
                 "many lookups through Dns, a Pool bounding them, one Timeout over all", DnsMassResolve::main));
+        EXAMPLES.put("fileserver", new Example(FileServer.USAGE, "sends files over TCP, reading them on the hub's ThreadPool",
+                FileServer::main));
     }
 
     private Main() {
