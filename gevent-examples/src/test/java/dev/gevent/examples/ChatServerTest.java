@@ -11,8 +11,10 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,33 @@ class ChatServerTest {
         }
         log.await("chat: user1 left", Duration.ofSeconds(10));
         assertEquals(List.of(), hub.errors());
+    }
+
+    @Test
+    @Timeout(60)
+    void sigtermStopsTheServerAndEndsTheSessions() throws Exception {
+        // The example's own main in a JVM of its own: Gevent.signalHandler("TERM", ...) stops it.
+        Process chat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "chat", "0")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try {
+            BufferedReader stdout = new BufferedReader(new InputStreamReader(chat.getInputStream(), StandardCharsets.UTF_8));
+            String listening = stdout.readLine();
+            assertTrue(listening != null && listening.startsWith("chat: listening on 127.0.0.1:"), listening);
+            int chatPort = Integer.parseInt(listening.replaceAll("^chat: listening on 127\\.0\\.0\\.1:(\\d+).*$", "$1"));
+            try (Client ann = Client.connect(chatPort)) {
+                assertEquals("welcome, user1; 0 other(s) here; /quit leaves", ann.line());
+                assertTrue(stdout.readLine().startsWith("chat: user1 joined"));
+                chat.toHandle().destroy();   // SIGTERM
+                assertEquals(null, ann.line(), "the session was ended after the grace period");
+            }
+            assertTrue(chat.waitFor(30, TimeUnit.SECONDS), "the server exited after SIGTERM");
+            assertEquals(0, chat.exitValue());
+        } finally {
+            chat.destroyForcibly();
+        }
     }
 
     @Test

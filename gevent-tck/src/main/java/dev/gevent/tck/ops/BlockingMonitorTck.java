@@ -130,6 +130,26 @@ public class BlockingMonitorTck {
     }
 
     @Test
+    void aBusyHubCallbackIsReportedAsTheMainGreenletsWithItsMethod() {
+        Hub watched = monitoredHub("gevent-tck-monitored-callback");
+        AsyncResult<EventLoopBlocked> report = new AsyncResult<>();
+        Cancellable subscription = Events.subscribe(event -> {
+            if (event instanceof EventLoopBlocked b && b.hub() == watched && !report.ready()) {
+                report.set(b);
+            }
+        });
+        try {
+            watched.callThreadSafe(BlockingMonitorTck::spinFor300Millis);
+            EventLoopBlocked r = report.get(Duration.ofSeconds(10));
+            assertTrue(r.report().contains("spinFor300Millis") && r.report().contains("(a hub callback)"), r.report());
+            assertEquals("MainGreenlet[" + watched.thread().getName() + "]", r.greenlet().name());
+        } finally {
+            subscription.cancel();
+            watched.close();
+        }
+    }
+
+    @Test
     void anIdleHubIsNotReported() {
         Hub watched = monitoredHub("gevent-tck-monitored-idle");
         List<EventLoopBlocked> reports = new CopyOnWriteArrayList<>();
