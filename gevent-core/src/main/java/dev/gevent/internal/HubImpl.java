@@ -108,6 +108,7 @@ final class HubImpl implements Hub {
         HubRegistry.add(this);
         try {
             BlockingMonitor.hubCreated(this);
+            DumpSignal.installIfConfigured();
         } catch (RuntimeException e) {
             HubRegistry.remove(this);
             loop.close();

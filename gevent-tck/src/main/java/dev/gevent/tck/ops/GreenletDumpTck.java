@@ -1,5 +1,6 @@
 package dev.gevent.tck.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent.Gevent;
@@ -8,7 +9,10 @@ import dev.gevent.Hub;
 import dev.gevent.Timeout;
 import dev.gevent.event.Event;
 import dev.gevent.tck.GeventTck;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -78,6 +82,39 @@ public class GreenletDumpTck {
         } finally {
             letGo.countDown();
             other.close();
+        }
+    }
+
+    @Test
+    void theDumpSignalPrintsTheDumpToStandardError() throws Exception {
+        // WINCH: its default action is to be ignored, so a handler that failed to install cannot end the JVM.
+        String previous = System.getProperty("gevent.dumpSignal");
+        System.setProperty("gevent.dumpSignal", "WINCH");
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        Hub other = null;
+        try {
+            other = Hub.startThread("gevent-tck-dump-signal");
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            Process kill = new ProcessBuilder("kill", "-WINCH", Long.toString(ProcessHandle.current().pid())).inheritIO().start();
+            assertEquals(0, kill.waitFor());
+            try (Timeout guard = Timeout.startNew(Duration.ofSeconds(20))) {
+                // The JVM's signal thread prints: wait for its output to arrive.
+                while (!captured.toString(StandardCharsets.UTF_8).contains("gevent-tck-dump-signal")) {
+                    Gevent.sleep(Duration.ofMillis(5));
+                }
+            }
+            assertTrue(captured.toString(StandardCharsets.UTF_8).startsWith("gevent: "), captured::toString);
+        } finally {
+            System.setErr(stderr);
+            if (previous == null) {
+                System.clearProperty("gevent.dumpSignal");
+            } else {
+                System.setProperty("gevent.dumpSignal", previous);
+            }
+            if (other != null) {
+                other.close();
+            }
         }
     }
 
