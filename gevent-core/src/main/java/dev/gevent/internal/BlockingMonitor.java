@@ -150,7 +150,7 @@ final class BlockingMonitor implements Runnable {
             StackTraceElement[] stack = holder.getStackTrace();
             String name = who != null ? who.toString()
                     : "a virtual thread of the hub that is not one of its greenlets (carrier stack below)";
-            String what = running == null && who != null && hub.isDispatching() ? " (a hub callback)" : "";
+            String what = running == null && who != null && inLoop(stack) ? " (a hub callback)" : "";
             StringBuilder text = new StringBuilder()
                     .append("gevent: the loop of ").append(hub).append(" has not run for ")
                     .append(heldNanos / 1_000_000).append(" ms (gevent.maxBlockingTime=").append(maxNanos / 1_000_000)
@@ -169,6 +169,16 @@ final class BlockingMonitor implements Runnable {
                         report));
             }
             return true;
+        }
+
+        /** @return true if the hub's thread runs its loop: what holds it is a callback, not the main greenlet's code */
+        private static boolean inLoop(StackTraceElement[] hubThreadStack) {
+            for (StackTraceElement e : hubThreadStack) {
+                if (e.getClassName().equals(HubImpl.class.getName()) && e.getMethodName().equals("runOnce")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** An episode ends when the loop polls again or the hub closes. */
