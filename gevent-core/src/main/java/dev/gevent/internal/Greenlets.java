@@ -12,10 +12,11 @@ final class Greenlets implements GreenletsMBean {
 
     /**
      * Registers the MBean once per JVM, on a thread of its own: starting the platform MBean server
-     * takes tens of milliseconds that the first hub should not wait for.
+     * takes tens of milliseconds that the first hub should not wait for. {@code gevent.jmx=false}
+     * leaves JMX alone.
      */
     static void registerOnce() {
-        if (REGISTERED.compareAndSet(false, true)) {
+        if (REGISTERED.compareAndSet(false, true) && !"false".equalsIgnoreCase(Config.get("gevent.jmx", "GEVENT_JMX"))) {
             Thread.ofPlatform().name("gevent-jmx").daemon(true).start(() -> {
                 try {
                     ManagementFactory.getPlatformMBeanServer().registerMBean(new Greenlets(), new ObjectName(OBJECT_NAME));

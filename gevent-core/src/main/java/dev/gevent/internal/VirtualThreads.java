@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The JDK internals a hub needs: a virtual-thread builder with a scheduler of our own, the carrier
- * of the running code, the scheduler of a virtual thread and the carrier it is mounted on. JDK 25 has no public API for them;
- * all three need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+ * of the running code, the scheduler of a virtual thread and the carrier it is mounted on. JDK 25
+ * has no public API for them; all need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
 final class VirtualThreads {
     static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";

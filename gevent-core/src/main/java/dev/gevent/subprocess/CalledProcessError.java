@@ -9,10 +9,7 @@ import java.util.List;
  */
 public class CalledProcessError extends SubprocessError {
     private static final long serialVersionUID = 1L;
-    private final List<String> command;
     private final int returncode;
-    private final transient byte[] output;
-    private final transient byte[] stderr;
 
     /**
      * @param command the command line
@@ -22,30 +19,12 @@ public class CalledProcessError extends SubprocessError {
      */
     public CalledProcessError(List<String> command, int returncode, byte[] output, byte[] stderr) {
         super("Command " + command + " returned non-zero exit status " + returncode
-                + (stderr != null && stderr.length > 0 ? ": " + Popen.tail(stderr) : ""));
-        this.command = List.copyOf(command);
+                + (stderr != null && stderr.length > 0 ? ": " + Popen.tail(stderr) : ""), command, output, stderr);
         this.returncode = returncode;
-        this.output = output;
-        this.stderr = stderr;
-    }
-
-    /** @return the command line */
-    public List<String> command() {
-        return command;
     }
 
     /** @return the exit status */
     public int returncode() {
         return returncode;
-    }
-
-    /** @return the captured standard output, or null */
-    public byte[] output() {
-        return output;
-    }
-
-    /** @return the captured standard error, or null */
-    public byte[] stderr() {
-        return stderr;
     }
 }

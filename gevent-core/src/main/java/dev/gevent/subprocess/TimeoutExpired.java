@@ -11,10 +11,7 @@ import java.util.List;
  */
 public class TimeoutExpired extends SubprocessError {
     private static final long serialVersionUID = 1L;
-    private final List<String> command;
     private final Duration timeout;
-    private final transient byte[] output;
-    private final transient byte[] stderr;
 
     /**
      * @param command the command line
@@ -23,30 +20,12 @@ public class TimeoutExpired extends SubprocessError {
      * @param stderr standard error read before it ran out, or null
      */
     public TimeoutExpired(List<String> command, Duration timeout, byte[] output, byte[] stderr) {
-        super("Command " + command + " timed out after " + timeout);
-        this.command = List.copyOf(command);
+        super("Command " + command + " timed out after " + timeout, command, output, stderr);
         this.timeout = timeout;
-        this.output = output;
-        this.stderr = stderr;
-    }
-
-    /** @return the command line */
-    public List<String> command() {
-        return command;
     }
 
     /** @return the time that ran out */
     public Duration timeout() {
         return timeout;
-    }
-
-    /** @return the standard output read before the time ran out, or null */
-    public byte[] output() {
-        return output;
-    }
-
-    /** @return the standard error read before the time ran out, or null */
-    public byte[] stderr() {
-        return stderr;
     }
 }

@@ -1,6 +1,5 @@
 package dev.gevent.examples;
 
-import dev.gevent.Cancellable;
 import dev.gevent.Gevent;
 import dev.gevent.Greenlet;
 import dev.gevent.Hub;
@@ -61,15 +60,7 @@ public final class ChatServer {
         try (Hub hub = Gevent.getHub()) {
             StreamServer server = start(port, System.out);
             // Stop accepting; give the handlers a second, then kill them: each says goodbye as it ends.
-            Runnable shutdown = () -> server.stop(Duration.ofSeconds(1));
-            Cancellable term = Gevent.signalHandler("TERM", shutdown);
-            Cancellable interrupt = Gevent.signalHandler("INT", shutdown);
-            try {
-                server.serveForever();
-            } finally {
-                term.cancel();
-                interrupt.cancel();
-            }
+            SignalStop.serveUntilSignalled(server, () -> server.stop(Duration.ofSeconds(1)));
         }
     }
 

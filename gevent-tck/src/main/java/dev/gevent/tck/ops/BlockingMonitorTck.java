@@ -58,6 +58,18 @@ public class BlockingMonitorTck {
         }
     }
 
+    /** Collects the reports about {@code watched} into {@code reports}; the first one also into {@code first}. */
+    private static Cancellable collect(Hub watched, List<EventLoopBlocked> reports, AsyncResult<EventLoopBlocked> first) {
+        return Events.subscribe(event -> {
+            if (event instanceof EventLoopBlocked b && b.hub() == watched) {
+                reports.add(b);
+                if (!first.ready()) {
+                    first.set(b);
+                }
+            }
+        });
+    }
+
     private static void restore(String key, String value) {
         if (value == null) {
             System.clearProperty(key);
@@ -89,15 +101,8 @@ public class BlockingMonitorTck {
             }
         };
         julLogger.addHandler(capture);
-        Cancellable subscription = Events.subscribe(event -> {
-            if (event instanceof EventLoopBlocked b && b.hub() == watched) {
-                reports.add(b);
-                if (!firstReport.ready()) {
-                    firstReport.set(b);
-                }
-            }
-        });
-        try (RecordingStream jfr = new RecordingStream(); Timeout guard = Timeout.startNew(Duration.ofSeconds(25))) {
+        Cancellable subscription = collect(watched, reports, firstReport);
+        try (RecordingStream jfr = new RecordingStream(); Timeout _ = Timeout.startNew(Duration.ofSeconds(25))) {
             jfr.enable("dev.gevent.HubBlocked");
             jfr.onEvent("dev.gevent.HubBlocked", e -> {
                 if (e.getString("hub").equals(watched.toString()) && !jfrEvent.ready()) {
@@ -133,11 +138,7 @@ public class BlockingMonitorTck {
     void aBusyHubCallbackIsReportedAsTheMainGreenletsWithItsMethod() {
         Hub watched = monitoredHub("gevent-tck-monitored-callback");
         AsyncResult<EventLoopBlocked> report = new AsyncResult<>();
-        Cancellable subscription = Events.subscribe(event -> {
-            if (event instanceof EventLoopBlocked b && b.hub() == watched && !report.ready()) {
-                report.set(b);
-            }
-        });
+        Cancellable subscription = collect(watched, new CopyOnWriteArrayList<>(), report);
         try {
             watched.callThreadSafe(BlockingMonitorTck::spinFor300Millis);
             EventLoopBlocked r = report.get(Duration.ofSeconds(10));
@@ -153,11 +154,7 @@ public class BlockingMonitorTck {
     void anIdleHubIsNotReported() {
         Hub watched = monitoredHub("gevent-tck-monitored-idle");
         List<EventLoopBlocked> reports = new CopyOnWriteArrayList<>();
-        Cancellable subscription = Events.subscribe(event -> {
-            if (event instanceof EventLoopBlocked b && b.hub() == watched) {
-                reports.add(b);
-            }
-        });
+        Cancellable subscription = collect(watched, reports, new AsyncResult<>());
         try {
             // The hub waits in its poll for 400 ms: idle, not blocked.
             watched.spawn(() -> Gevent.sleep(Duration.ofMillis(400))).join();

@@ -65,7 +65,7 @@ public class GreenletDumpTck {
         Hub other = Hub.startThread("gevent-tck-dumped");
         Event inside = new Event();
         java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
-        try (Timeout guard = Timeout.startNew(Duration.ofSeconds(20))) {
+        try (Timeout _ = Timeout.startNew(Duration.ofSeconds(20))) {
             // A greenlet of the other hub spins, never yielding: that hub cannot run anything else.
             Greenlet<Void> holder = other.spawn(() -> {
                 inside.set();
@@ -98,7 +98,7 @@ public class GreenletDumpTck {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             Process kill = new ProcessBuilder("kill", "-WINCH", Long.toString(ProcessHandle.current().pid())).inheritIO().start();
             assertEquals(0, kill.waitFor());
-            try (Timeout guard = Timeout.startNew(Duration.ofSeconds(20))) {
+            try (Timeout _ = Timeout.startNew(Duration.ofSeconds(20))) {
                 // The JVM's signal thread prints: wait for its output to arrive.
                 while (!captured.toString(StandardCharsets.UTF_8).contains("gevent-tck-dump-signal")) {
                     Gevent.sleep(Duration.ofMillis(5));
@@ -122,7 +122,7 @@ public class GreenletDumpTck {
     void theMBeanDumpsTheSameHubs() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("dev.gevent:type=Greenlets");
-        try (Timeout guard = Timeout.startNew(Duration.ofSeconds(20))) {
+        try (Timeout _ = Timeout.startNew(Duration.ofSeconds(20))) {
             // The MBean is registered in the background when the first hub is created.
             while (!server.isRegistered(name)) {
                 Gevent.sleep(Duration.ofMillis(5));
