@@ -82,7 +82,7 @@ final class BlockingMonitor implements Runnable {
             LockSupport.parkNanos(period);
             long now = System.nanoTime();
             watches.values().removeIf(w -> {
-                if (w.hub.isClosed()) {
+                if (w.hub.isClosed() || !w.hub.thread.isAlive()) {
                     w.endEpisode();
                     return true;
                 }

@@ -11,11 +11,13 @@ import dev.gevent.Greenlet;
 import dev.gevent.Hub;
 import dev.gevent.Timeout;
 import dev.gevent.event.AsyncResult;
+import dev.gevent.event.Event;
 import dev.gevent.events.EventLoopBlocked;
 import dev.gevent.events.Events;
 import dev.gevent.tck.GeventTck;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -151,6 +153,45 @@ public class BlockingMonitorTck {
         } finally {
             subscription.cancel();
             watched.close();
+        }
+    }
+
+    @Test
+    void aMainGreenletThatComputesWhileItsHubHasGreenletsIsReported() {
+        CompletableFuture<String> created = new CompletableFuture<>();
+        CompletableFuture<EventLoopBlocked> report = new CompletableFuture<>();
+        String monitor = System.getProperty("gevent.monitor");
+        System.setProperty("gevent.monitor", "true");
+        try (Timeout _ = Timeout.startNew(Duration.ofSeconds(20))) {
+            Thread.ofPlatform().name("gevent-tck-monitored-main").start(() -> {
+                try (Hub hub = Gevent.getHub()) {
+                    created.complete(Gevent.getCurrent().name());
+                    AsyncResult<EventLoopBlocked> seen = new AsyncResult<>();
+                    Cancellable subscription = collect(hub, new CopyOnWriteArrayList<>(), seen);
+                    try {
+                        Event never = new Event();
+                        Gevent.spawn(() -> {
+                            never.await();
+                        });
+                        Gevent.sleep();                      // the greenlet runs and waits
+                        spinAtLeast300Millis(seen);          // the main greenlet's own code holds the hub
+                        report.complete(seen.getNow());
+                    } catch (Throwable e) {
+                        report.completeExceptionally(e);
+                    } finally {
+                        subscription.cancel();
+                    }
+                }
+            });
+            // The setting is read when the hub is created: keep it until then.
+            String mainName = AsyncResult.of(created).get();
+            restore("gevent.monitor", monitor);
+            EventLoopBlocked r = AsyncResult.of(report).get();
+            assertTrue(r.report().contains("spinAtLeast300Millis"), r.report());
+            assertTrue(!r.report().contains("(a hub callback)"), r.report());
+            assertEquals(mainName, r.greenlet().name());
+        } finally {
+            restore("gevent.monitor", monitor);
         }
     }
 

@@ -119,6 +119,15 @@ public class GreenletDumpTck {
     }
 
     @Test
+    void aHubWhoseThreadEndedWithoutClosingItLeavesTheDump() throws Exception {
+        Thread t = Thread.ofPlatform().name("gevent-tck-forgotten-hub").start(Gevent::getHub);
+        t.join();
+        String dump = Gevent.dumpGreenlets();
+        assertTrue(!dump.contains("gevent-tck-forgotten-hub"), dump);
+        assertTrue(dump.contains(Gevent.getHub().toString()), dump);
+    }
+
+    @Test
     void theMBeanDumpsTheSameHubs() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("dev.gevent:type=Greenlets");
