@@ -91,6 +91,36 @@ class ChatServerTest {
 
     @Test
     @Timeout(60)
+    void aClientThatStopsReadingIsDroppedAndTheOthersGoOn() throws Exception {
+        String big = "x".repeat(16 * 1024);
+        try (Client ann = Client.connect(port); Client cy = Client.connect(port)) {
+            ann.line();
+            cy.line();
+            assertEquals("* user2 joined", ann.line());
+            // cy reads nothing: the socket buffers fill, then cy's outbox; at BACKLOG lines behind, cy is dropped.
+            int sent = 0;
+            while (log.lines().stream().noneMatch(l -> l.contains("user2 is " + ChatServer.BACKLOG + " lines behind: dropped"))) {
+                assertTrue(sent < 20_000, "cy was never dropped");
+                ann.out().println(big);
+                sent++;
+            }
+            assertEquals("* user2 left", ann.line(), "ann hears that cy left");
+            // cy's connection was closed: what it had not read yet, then the end of the stream.
+            while (cy.line() != null) {
+                // drain
+            }
+            try (Client bob = Client.connect(port)) {
+                assertEquals("welcome, user3; 1 other(s) here; /quit leaves", bob.line());
+                assertEquals("* user3 joined", ann.line());
+                ann.out().println("still here");
+                assertEquals("user1: still here", bob.line());
+            }
+        }
+        assertEquals(List.of(), hub.errors());
+    }
+
+    @Test
+    @Timeout(60)
     void sigtermStopsTheServerAndEndsTheSessions() throws Exception {
         // The example's own main in a JVM of its own: Gevent.signalHandler("TERM", ...) stops it.
         Process chat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
