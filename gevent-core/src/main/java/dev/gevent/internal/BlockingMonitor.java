@@ -26,7 +26,6 @@ import java.util.concurrent.locks.LockSupport;
  * not blocked.
  */
 final class BlockingMonitor implements Runnable {
-    private static final System.Logger LOG = System.getLogger("dev.gevent.monitor");
     private static final long UNKNOWN = Long.MIN_VALUE;
     private static final long DEFAULT_MAX_BLOCKING_NANOS = 100_000_000L;
     private static final long MIN_PERIOD_NANOS = 1_000_000L;
@@ -34,6 +33,11 @@ final class BlockingMonitor implements Runnable {
     private static BlockingMonitor instance;
 
     private final Map<HubImpl, Watch> watches = new ConcurrentHashMap<>();
+
+    /** The logger, looked up once the monitor runs: every hub's creation passes through this class. */
+    private static final class Log {
+        static final System.Logger LOGGER = System.getLogger("dev.gevent.monitor");
+    }
 
     private BlockingMonitor() {
     }
@@ -163,7 +167,7 @@ final class BlockingMonitor implements Runnable {
             String report = text.toString();
             culprit = name;
             culpritStack = frames.toString();
-            LOG.log(System.Logger.Level.WARNING, report);
+            Log.LOGGER.log(System.Logger.Level.WARNING, report);
             if (Events.hasSubscribers()) {
                 Events.notify(new EventLoopBlocked(hub, who, Duration.ofNanos(heldNanos), List.copyOf(Arrays.asList(stack)),
                         report));
