@@ -338,6 +338,20 @@ public final class Gevent {
         return GeventRuntime.get().signalHandler(signal, handler);
     }
 
+    /**
+     * Describes every open hub of the JVM and its greenlets (gevent:
+     * {@code gevent.util.format_run_info}): for each hub its thread, loop and state, then each
+     * greenlet's name, state, what it waits in, who spawned it, and its stack. Any thread may call
+     * it, also while a hub is blocked; a hub that runs meanwhile may be caught between two steps.
+     * The same text is the {@code dumpGreenlets} operation of the JMX MBean
+     * {@code dev.gevent:type=Greenlets} (jconsole, VisualVM).
+     *
+     * @return the dump, one line per fact, stacks indented
+     */
+    public static String dumpGreenlets() {
+        return GeventRuntime.get().dumpGreenlets();
+    }
+
     /** @return how long the hub runs greenlets and callbacks before it polls for I/O (default 5 ms) */
     public static Duration getSwitchInterval() {
         return GeventRuntime.get().switchInterval();

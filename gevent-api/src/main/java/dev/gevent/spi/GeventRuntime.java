@@ -92,4 +92,12 @@ public interface GeventRuntime {
      * @return the hub of a new platform thread that runs it until closed
      */
     Hub startHubThread(String name);
+
+    /**
+     * @return a description of every open hub and its greenlets, see {@code Gevent.dumpGreenlets()}
+     * @throws UnsupportedOperationException if this runtime cannot describe its greenlets
+     */
+    default String dumpGreenlets() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot dump its greenlets");
+    }
 }

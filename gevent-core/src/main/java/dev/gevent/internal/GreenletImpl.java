@@ -27,6 +27,9 @@ final class GreenletImpl<T> extends GreenletBase<T> implements Runnable {
     private static final int RUNNING = 2;
     private static final int DEAD = 3;
     private static final VarHandle STATE;
+    /** Event instances only carry data: these two answer isEnabled() without an allocation per greenlet. */
+    private static final GreenletSpawnEvent SPAWN_PROBE = new GreenletSpawnEvent();
+    private static final GreenletExitEvent EXIT_PROBE = new GreenletExitEvent();
 
     static {
         try {
@@ -42,6 +45,10 @@ final class GreenletImpl<T> extends GreenletBase<T> implements Runnable {
     /** A raw greenlet (spawnRaw, threadFactory, executor) keeps no result and has no links. */
     private final boolean raw;
     private final long id;
+    /** The greenlet that spawned this one (its id), or 0 when a platform thread did: see {@link #spawnedByThread}. */
+    private final long spawnedById;
+    /** The platform thread that spawned this one, when no greenlet did. */
+    private final Thread spawnedByThread;
     Thread thread;
     private T value;
     private Throwable exception;
@@ -62,6 +69,18 @@ final class GreenletImpl<T> extends GreenletBase<T> implements Runnable {
         this.function = function;
         this.raw = raw;
         this.id = HubImpl.nextGreenletId();
+        Thread spawner = Thread.currentThread();
+        GreenletImpl<?> parent = spawner.isVirtual() ? CURRENT.get() : null;
+        this.spawnedById = parent != null ? parent.id : 0;
+        this.spawnedByThread = parent != null ? null : spawner;
+        if (SPAWN_PROBE.isEnabled()) {
+            GreenletSpawnEvent e = new GreenletSpawnEvent();
+            e.greenlet = name();
+            e.spawnedBy = spawnedBy();
+            e.hub = hub.thread.getName();
+            e.function = String.valueOf(function);
+            e.commit();
+        }
     }
 
     static <T> GreenletImpl<T> of(HubImpl hub, Callable<? extends T> fn) {
@@ -172,6 +191,13 @@ final class GreenletImpl<T> extends GreenletBase<T> implements Runnable {
             exception = failure;
         }
         state = DEAD;
+        if (EXIT_PROBE.isEnabled()) {
+            GreenletExitEvent e = new GreenletExitEvent();
+            e.greenlet = name();
+            e.hub = hub.thread.getName();
+            e.outcome = failure == null ? "successful" : failure instanceof GreenletExit ? "killed" : failure.getClass().getName();
+            e.commit();
+        }
         if (failure != null && !(failure instanceof GreenletExit)) {
             hub.reportError(this, failure);
         }
@@ -287,6 +313,17 @@ final class GreenletImpl<T> extends GreenletBase<T> implements Runnable {
     @Override
     public boolean started() {
         return startRequested || raw;
+    }
+
+    /** @return who spawned it: a greenlet's name, a hub's main greenlet, or a thread */
+    String spawnedBy() {
+        if (spawnedByThread == null) {
+            return "Greenlet-" + spawnedById;
+        }
+        if (spawnedByThread == hub.thread) {
+            return hub.main.name();
+        }
+        return spawnedByThread.isVirtual() ? spawnedByThread.toString() : "thread " + spawnedByThread.getName();
     }
 
     @Override

@@ -44,10 +44,12 @@ final class HubImpl implements Hub {
     /** How long {@link #close()} lets killed greenlets run their cleanup. */
     private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
     private static final VarHandle POLLING;
+    private static final VarHandle LAST_POLL;
 
     static {
         try {
             POLLING = MethodHandles.lookup().findVarHandle(HubImpl.class, "polling", int.class);
+            LAST_POLL = MethodHandles.lookup().findVarHandle(HubImpl.class, "lastPoll", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -75,7 +77,10 @@ final class HubImpl implements Hub {
      * the JDK's uninterruptible waits do.
      */
     private boolean interruptedInLoop;
-    /** When the loop last polled: the main greenlet's yields must not starve I/O and timers. */
+    /**
+     * When the loop last polled: the main greenlet's yields must not starve I/O and timers. The
+     * blocking monitor samples it from its own thread.
+     */
     private long lastPoll;
     /** The marker of the main greenlet's sleep(0): reaching it in the ready queue resumes the main greenlet. */
     private Runnable mainYield;
@@ -100,6 +105,15 @@ final class HubImpl implements Hub {
         this.loopName = provider.name();
         this.main = new MainGreenlet(this);
         this.builder = VirtualThreads.builder(new Scheduler());
+        HubRegistry.add(this);
+        try {
+            BlockingMonitor.hubCreated(this);
+            DumpSignal.installIfConfigured();
+        } catch (RuntimeException e) {
+            HubRegistry.remove(this);
+            loop.close();
+            throw e;
+        }
     }
 
     /** Runs the continuations of this hub's virtual threads: what makes them greenlets. */
@@ -684,6 +698,7 @@ final class HubImpl implements Hub {
             closeResources();
             closed = true;
             loop.close();
+            HubRegistry.remove(this);
             RuntimeImpl.forget(this);
         }
     }
@@ -716,6 +731,63 @@ final class HubImpl implements Hub {
 
     boolean isClosed() {
         return closed;
+    }
+
+    // ---- what other threads may read, for diagnostics (the monitor, greenlet dumps) ----------
+    // Racy by design: plain fields of the hub thread, read from another thread, give a recent
+    // snapshot; the hub pays nothing for being watched.
+
+    /** @return when the loop last polled (System.nanoTime), as last written */
+    long loopStamp() {
+        return (long) LAST_POLL.getOpaque(this);
+    }
+
+    /** @return true while the loop waits in its poll for I/O, timers or a wake-up: idle, not blocked */
+    boolean isPollingIdle() {
+        return polling == 1;
+    }
+
+    /** @return true while the hub thread runs callbacks or greenlets rather than its main greenlet's own code */
+    boolean isDispatching() {
+        return dispatching;
+    }
+
+    /** @return true if the hub has running greenlets */
+    boolean hasGreenlets() {
+        return aliveHead != null;
+    }
+
+    /** @return the greenlet mounted on the hub's thread now, or null */
+    GreenletImpl<?> mountedGreenlet() {
+        for (GreenletImpl<?> g = aliveHead; g != null; g = g.nextAlive) {
+            Thread t = g.thread;
+            if (t != null && VirtualThreads.carrierOf(t) == thread) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** @return true if a virtual thread that is not a known greenlet runs on the hub's thread now */
+    boolean isRunningUnknownVirtualThread() {
+        for (StackTraceElement e : thread.getStackTrace()) {
+            if (e.getClassName().equals("java.lang.VirtualThread") && e.getMethodName().equals("runContinuation")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the hub's running greenlets, newest first. The list only ever links a greenlet to
+     *     older ones, so a walk from another thread ends; it may miss a greenlet spawned meanwhile.
+     */
+    java.util.List<GreenletImpl<?>> greenletsSnapshot() {
+        java.util.List<GreenletImpl<?>> all = new java.util.ArrayList<>();
+        for (GreenletImpl<?> g = aliveHead; g != null; g = g.nextAlive) {
+            all.add(g);
+        }
+        return all;
     }
 
     /** @return the socket operations of this hub's loop. Hub thread only. */

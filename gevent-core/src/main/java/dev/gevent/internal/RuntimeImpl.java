@@ -174,6 +174,11 @@ public final class RuntimeImpl implements GeventRuntime {
     }
 
     @Override
+    public String dumpGreenlets() {
+        return GreenletDump.format();
+    }
+
+    @Override
     public Hub startHubThread(String name) {
         Objects.requireNonNull(name, "name");
         CompletableFuture<HubImpl> started = new CompletableFuture<>();

@@ -9,8 +9,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The JDK internals a hub needs: a virtual-thread builder with a scheduler of our own, the carrier
- * of the running code, and the scheduler of a virtual thread. JDK 25 has no public API for them;
- * all three need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+ * of the running code, the scheduler of a virtual thread and the carrier it is mounted on. JDK 25
+ * has no public API for them; all need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
 final class VirtualThreads {
     static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
@@ -18,6 +18,7 @@ final class VirtualThreads {
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
     private static final VarHandle SCHEDULER;
+    private static final VarHandle CARRIER;
     private static final String FAILURE;
 
     static {
@@ -25,6 +26,7 @@ final class VirtualThreads {
         Constructor<?> builder = null;
         MethodHandle carrier = null;
         VarHandle scheduler = null;
+        VarHandle mountedOn = null;
         String failure = null;
         try {
             Class<?> builderClass = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -35,12 +37,15 @@ final class VirtualThreads {
             Class<?> vthread = Class.forName("java.lang.VirtualThread");
             scheduler = MethodHandles.privateLookupIn(vthread, MethodHandles.lookup())
                     .findVarHandle(vthread, "scheduler", Executor.class);
+            mountedOn = MethodHandles.privateLookupIn(vthread, MethodHandles.lookup())
+                    .findVarHandle(vthread, "carrierThread", Thread.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             failure = e.toString();
         }
         BUILDER = builder;
         CURRENT_CARRIER = carrier;
         SCHEDULER = scheduler;
+        CARRIER = mountedOn;
         FAILURE = failure;
     }
 
@@ -93,5 +98,10 @@ final class VirtualThreads {
     /** @return the scheduler of virtual thread {@code t} */
     static Executor scheduler(Thread t) {
         return (Executor) SCHEDULER.get(t);
+    }
+
+    /** @return the platform thread virtual thread {@code t} is mounted on now, or null; any thread may ask */
+    static Thread carrierOf(Thread t) {
+        return (Thread) CARRIER.getVolatile(t);
     }
 }

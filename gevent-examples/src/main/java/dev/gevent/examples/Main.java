@@ -39,6 +39,16 @@ public final class Main {
         EXAMPLES.put("concurrent_download", new Example(ConcurrentDownload.USAGE,
                 "fetches pages concurrently, one greenlet each, from a local server or given http:// URLs",
                 ConcurrentDownload::main));
+        EXAMPLES.put("chat", new Example(ChatServer.USAGE, "a broadcast chat server: each line goes to every other client",
+                ChatServer::main));
+        EXAMPLES.put("threadpool", new Example(ThreadPoolExample.USAGE,
+                "blocking sleeps on a ThreadPool's real threads while the hub keeps running", ThreadPoolExample::main));
+        EXAMPLES.put("processes", new Example(Processes.USAGE, "commands run at once through dev.gevent.subprocess",
+                Processes::main));
+        EXAMPLES.put("dns_mass_resolve", new Example(DnsMassResolve.USAGE,
+                "many lookups through Dns, a Pool bounding them, one Timeout over all", DnsMassResolve::main));
+        EXAMPLES.put("fileserver", new Example(FileServer.USAGE, "sends files over TCP, reading them on the hub's ThreadPool",
+                FileServer::main));
     }
 
     private Main() {

@@ -1,6 +1,5 @@
 package dev.gevent.examples;
 
-import dev.gevent.Cancellable;
 import dev.gevent.Gevent;
 import dev.gevent.Hub;
 import dev.gevent.pool.Group;
@@ -84,15 +83,7 @@ public final class PortForwarder {
                         + " s for open connections");
                 server.stop(Duration.ofSeconds(GRACE_SECONDS));
             };
-            Cancellable term = Gevent.signalHandler("TERM", shutdown);
-            Cancellable interrupt = Gevent.signalHandler("INT", shutdown);
-            try {
-                server.serveForever();
-            } finally {
-                // the JVM's own handlers are back: a second signal ends the process at once
-                term.cancel();
-                interrupt.cancel();
-            }
+            SignalStop.serveUntilSignalled(server, shutdown);
             hub.join();
         }
     }
