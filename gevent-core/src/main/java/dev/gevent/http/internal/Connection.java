@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.gevent.GreenletExit;
 import dev.gevent.internal.HubRef;
 import dev.gevent.socket.StreamSocket;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -509,6 +510,27 @@ final class Connection {
         return Arrays.equals(in, h.targetStart, h.targetStart + prefix.length, prefix, 0, prefix.length);
     }
 
+    /**
+     * @return the request's path, percent-decoded (UTF-8), as contexts are matched against; for an
+     *     origin-form target it is taken from the bytes, since {@link URI} reads "//a/b" as an authority
+     */
+    String decodedPath(URI uri) {
+        RequestHead h = head;
+        if (in[h.targetStart] != '/') {
+            return uri.getPath();
+        }
+        ByteArrayOutputStream path = new ByteArrayOutputStream(h.pathEnd - h.targetStart);
+        for (int i = h.targetStart; i < h.pathEnd; i++) {
+            if (in[i] == '%') {
+                path.write(RequestHead.hex(in[i + 1]) * 16 + RequestHead.hex(in[i + 2]));
+                i += 2;
+            } else {
+                path.write(in[i]);
+            }
+        }
+        return path.toString(StandardCharsets.UTF_8);
+    }
+
     /** @return whether the target is origin-form without '%', so raw matching is exact */
     boolean hasPlainPath() {
         RequestHead h = head;
@@ -649,6 +671,7 @@ final class Connection {
     }
 
     private IOException bodyEnded() {
+        clientGone = true;
         keepAlive = false;
         bodyDone = true;
         return new EOFException("the client closed the connection before the end of the request body");

@@ -400,7 +400,7 @@ public final class ServerCore {
             }
             return best;
         }
-        String path = uri.getPath();
+        String path = connection.decodedPath(uri);
         if (path == null) {
             return null;
         }
