@@ -39,6 +39,11 @@ public final class Main {
         EXAMPLES.put("concurrent_download", new Example(ConcurrentDownload.USAGE,
                 "fetches pages concurrently, one greenlet each, from a local server or given http:// URLs",
                 ConcurrentDownload::main));
+        EXAMPLES.put("httpserver", new Example(HttpHelloServer.USAGE,
+                "an HTTP server answering 200 \"Hello, World!\" to every request, keep-alive, on one hub",
+                HttpHelloServer::main));
+        EXAMPLES.put("http_json", new Example(JsonApiServer.USAGE, "a small JSON API (a to-do list) on the HTTP server",
+                JsonApiServer::main));
     }
 
     private Main() {
