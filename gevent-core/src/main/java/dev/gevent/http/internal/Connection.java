@@ -798,8 +798,7 @@ final class Connection {
             // the client waits for a 100 that will not come now: its body will not follow
             keepAlive = false;
         }
-        String connection = headers.getFirst("Connection");
-        if (connection != null && connection.equalsIgnoreCase("close")) {
+        if (asksToClose(headers)) {
             keepAlive = false;
         }
         if (stopping()) {
@@ -836,42 +835,49 @@ final class Connection {
 
     /**
      * Writes the status line and headers. {@code contentLength}: -2 for chunked, -1 for no length header.
-     * Validates every field before writing any, so a bad one leaves nothing half-written.
+     * Checks every field as it copies it; a bad one leaves nothing written.
      */
     private void writeHead(int code, Headers headers, long contentLength, boolean framing) throws IOException {
         byte[] status = StatusLine.of(code);
         int size = status.length + 128;
-        boolean hasDate = false;
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            String name = e.getKey();
-            checkField(name, true);
-            if (skipped(name)) {
-                continue;
-            }
-            if (name.equalsIgnoreCase("date")) {
-                hasDate = true;
-            }
+            int nameLength = e.getKey().length() + 4;
             for (String value : e.getValue()) {
-                checkField(value, false);
-                size += name.length() + value.length() + 4;
+                size += nameLength + value.length();
             }
         }
         reserve(size);
-        put(status, 0, status.length);
+        int mark = outLen;
+        byte[] o = out;
+        int p = outLen;
+        System.arraycopy(status, 0, o, p, status.length);
+        p += status.length;
+        boolean hasDate = false;
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             String name = e.getKey();
-            if (skipped(name)) {
+            int kind = fieldKind(name);
+            if (kind == FIELD_FRAMING) {
                 continue;
             }
+            hasDate |= kind == FIELD_DATE;
             for (String value : e.getValue()) {
-                putAscii(name);
-                out[outLen++] = ':';
-                out[outLen++] = ' ';
-                putAscii(value);
-                out[outLen++] = '\r';
-                out[outLen++] = '\n';
+                int q = copyField(name, o, p, true);
+                if (q >= 0) {
+                    o[q++] = ':';
+                    o[q++] = ' ';
+                    q = copyField(value, o, q, false);
+                }
+                if (q < 0) {
+                    outLen = mark;
+                    throw new IOException("response header " + name + ": a character not allowed in a header "
+                            + (copyField(name, o, p, true) < 0 ? "name" : "value") + ": '" + value + "'");
+                }
+                o[q++] = '\r';
+                o[q++] = '\n';
+                p = q;
             }
         }
+        outLen = p;
         if (!hasDate) {
             byte[] date = HttpDate.line();
             put(date, 0, date.length);
@@ -879,7 +885,7 @@ final class Connection {
         if (framing) {
             if (contentLength >= 0) {
                 putAscii("Content-Length: ");
-                putAscii(Long.toString(contentLength));
+                putDecimal(contentLength);
                 put(CRLF, 0, 2);
             } else if (contentLength == -2) {
                 putAscii("Transfer-Encoding: chunked\r\n");
@@ -893,23 +899,54 @@ final class Connection {
         put(CRLF, 0, 2);
     }
 
-    /** Framing fields are the server's to write. */
-    private static boolean skipped(String name) {
-        return name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
-                || name.equalsIgnoreCase("connection");
+    private static final int FIELD_OTHER = 0;
+    /** Content-Length, Transfer-Encoding, Connection: the server writes its own. */
+    private static final int FIELD_FRAMING = 1;
+    private static final int FIELD_DATE = 2;
+
+    private static int fieldKind(String name) {
+        return switch (name.length()) {
+            case 4 -> name.equalsIgnoreCase("date") ? FIELD_DATE : FIELD_OTHER;
+            case 10 -> name.equalsIgnoreCase("connection") ? FIELD_FRAMING : FIELD_OTHER;
+            case 14 -> name.equalsIgnoreCase("content-length") ? FIELD_FRAMING : FIELD_OTHER;
+            case 17 -> name.equalsIgnoreCase("transfer-encoding") ? FIELD_FRAMING : FIELD_OTHER;
+            default -> FIELD_OTHER;
+        };
     }
 
-    private static void checkField(String s, boolean name) throws IOException {
-        if (name && s.isEmpty()) {
-            throw new IOException("an empty response header name");
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\r' || c == '\n' || c > 0xFF || (name && (c == ':' || c <= ' '))) {
-                throw new IOException("response header " + (name ? "name" : "value") + " holds a character not allowed there: "
-                        + (int) c + " in '" + s + "'");
+    /** @return whether the handler's headers ask to close the connection ("Connection: close") */
+    private static boolean asksToClose(Headers headers) {
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (e.getKey().length() == 10 && e.getKey().equalsIgnoreCase("connection")) {
+                for (String v : e.getValue()) {
+                    if (v.equalsIgnoreCase("close")) {
+                        return true;
+                    }
+                }
             }
         }
+        return false;
+    }
+
+    /**
+     * Copies {@code s} as ISO-8859-1 to {@code o} at {@code p}.
+     *
+     * @return past the copy, or -1 if {@code s} holds CR, LF, a char over 0xFF, or (in a name) a
+     *     colon, a space or a control character, or is an empty name
+     */
+    private static int copyField(String s, byte[] o, int p, boolean name) {
+        int len = s.length();
+        if (name && len == 0) {
+            return -1;
+        }
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c > 0xFF || (name && (c == ':' || c <= ' '))) {
+                return -1;
+            }
+            o[p++] = (byte) c;
+        }
+        return p;
     }
 
     void writeBody(byte[] b, int off, int len) throws IOException {
@@ -1039,6 +1076,19 @@ final class Connection {
                 outView = ByteBuffer.wrap(out);
             }
         }
+    }
+
+    private void putDecimal(long n) throws IOException {
+        reserve(20);
+        int digits = 1;
+        for (long t = n; t >= 10; t /= 10) {
+            digits++;
+        }
+        for (int i = outLen + digits - 1; i >= outLen; i--) {
+            out[i] = (byte) ('0' + n % 10);
+            n /= 10;
+        }
+        outLen += digits;
     }
 
     private void putAscii(String s) throws IOException {
