@@ -2,7 +2,6 @@ package dev.gevent.examples;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.gevent.Gevent;
-import dev.gevent.Hub;
 import dev.gevent.http.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,14 +43,7 @@ public final class JsonApiServer {
      * @throws IOException if it cannot listen
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            throw new Args.Bad(args.length == 0 ? "PORT missing" : "one PORT expected");
-        }
-        int port = Args.port(args[0]);
-        try (Hub hub = Gevent.getHub()) {
-            start(port, System.out);
-            hub.join();
-        }
+        HttpExamples.serve(args, JsonApiServer::start);
     }
 
     /**

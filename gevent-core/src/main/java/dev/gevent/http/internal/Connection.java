@@ -38,9 +38,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * (else 408); each read of a body and each write is bounded by the idle timeout.
  */
 final class Connection {
-    private static final int IN_INITIAL = 8 * 1024;
+    /** Enough for a usual request head; grows up to IN_MAX for a large one. */
+    private static final int IN_INITIAL = 4 * 1024;
     private static final int IN_MAX = RequestHead.MAX_REQUEST_LINE + RequestHead.MAX_HEADER_BYTES + 1024;
-    private static final int OUT_SIZE = 16 * 1024;
+    private static final int OUT_SIZE = 8 * 1024;
     /** A larger write than this skips the output buffer once it is empty. */
     private static final int DIRECT_WRITE = OUT_SIZE / 2;
     /** How much unread request body is discarded to keep the connection; past it, the connection closes. */
@@ -645,13 +646,7 @@ final class Connection {
                 }
                 return n;
             }
-            makeRoom();
-            inView.limit(in.length).position(inEnd);
-            int n = readBodyBytes(inView);
-            if (n < 0) {
-                throw bodyEnded();
-            }
-            inEnd += n;
+            fillBody();
         }
         int n = Math.min(want, inEnd - inPos);
         System.arraycopy(in, inPos, b, off, n);
@@ -687,14 +682,19 @@ final class Connection {
             if (inEnd - inPos >= limit) {
                 throw bodyFailure(400, what + " over " + limit + " bytes");
             }
-            makeRoom();
-            inView.limit(in.length).position(inEnd);
-            int n = readBodyBytes(inView);
-            if (n < 0) {
-                throw bodyEnded();
-            }
-            inEnd += n;
+            fillBody();
         }
+    }
+
+    /** Reads more of the body into the input buffer, after what is unread there. */
+    private void fillBody() throws IOException {
+        makeRoom();
+        inView.limit(in.length).position(inEnd);
+        int n = readBodyBytes(inView);
+        if (n < 0) {
+            throw bodyEnded();
+        }
+        inEnd += n;
     }
 
     private void expectLineEnd() throws IOException {
