@@ -115,6 +115,11 @@ final class Acceptor {
      */
     void stop(Duration grace) {
         stopping = true;
+        Greenlet<?> caller = Gevent.getCurrent();
+        if (connections.contains(caller)) {
+            // a handler stopping its own server: it is not waited for, and finishes its exchange
+            connections.discard(caller);
+        }
         closeQuietly(listener);
         if (loop != null) {
             loop.killAsync(new GreenletExit("the server stopped"));

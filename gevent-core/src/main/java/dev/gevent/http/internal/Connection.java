@@ -399,6 +399,8 @@ final class Connection {
     /** Runs the exchange on {@code executor}, doing its I/O here, in the connection's greenlet. */
     private void handleOn(Executor executor, Exchange ex) throws Throwable {
         captureHead();
+        // the handler may take long on its thread: what earlier pipelined requests got goes out now
+        flushOut();
         Relay relay = new Relay();
         ex.relay = relay;
         AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -13,6 +13,7 @@ import dev.gevent.event.Event;
 import dev.gevent.http.HttpServer;
 import dev.gevent.socket.Socket;
 import dev.gevent.tck.GeventTck;
+import dev.gevent.tck.OpenFileDescriptors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -167,5 +168,60 @@ public class HttpFailureTck {
             server.stop(0);
             assertNull(client.read());
         }
+    }
+
+    @Test
+    void connectionsEndedEveryWayLeaveNoDescriptorOpen() throws Exception {
+        Gevent.getHub().setErrorHandler((context, error) -> { });
+        HttpServer server = Servers.start(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/throw")) {
+                throw new IllegalStateException("handler bug");
+            }
+            Servers.echo(exchange);
+        });
+        String[] endings = {
+            "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+            "GET /throw HTTP/1.1\r\nHost: t\r\n\r\n",
+            "GARBAGE\r\n\r\n",
+            "GET / HTTP/1.0\r\n\r\n",
+        };
+        long before = OpenFileDescriptors.count();
+        int rounds = 20;
+        try {
+            for (int i = 0; i < rounds; i++) {
+                for (String request : endings) {
+                    try (RawClient client = new RawClient(server.getAddress())) {
+                        client.send(request).read();
+                        assertTrue(client.closedByServer());
+                    }
+                }
+                try (RawClient client = new RawClient(server.getAddress())) {
+                    client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
+                }
+            }
+        } finally {
+            server.stop(0);
+        }
+        // a descriptor is released in the loop's next poll
+        Gevent.idle();
+        long grown = OpenFileDescriptors.count() - before;
+        assertTrue(grown < rounds, () -> rounds * endings.length + " connections left " + grown + " more descriptors open");
+    }
+
+    @Test
+    void aHandlerMayStopItsOwnServerAndStillAnswer() throws Exception {
+        AsyncResult<HttpServer> self = new AsyncResult<>();
+        HttpServer server = Servers.start(exchange -> {
+            self.get().stop(5);
+            Servers.respond(exchange, 200, "stopped");
+        });
+        self.set(server);
+        try (RawClient client = new RawClient(server.getAddress())) {
+            Wire.Response r = client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals("stopped", r.text());
+            assertEquals("close", r.header("Connection"));
+            assertTrue(client.closedByServer());
+        }
+        assertThrows(ConnectException.class, () -> Socket.connect(server.getAddress()).close());
     }
 }
