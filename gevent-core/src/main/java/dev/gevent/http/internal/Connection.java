@@ -548,7 +548,15 @@ final class Connection {
         return true;
     }
 
-    Headers requestHeaders() {
+    /**
+     * @return the request header fields of {@code ex}, copied out of the input buffer
+     * @throws IllegalStateException if {@code ex} has ended and its headers were never asked for:
+     *     their bytes may have been overwritten by the next request
+     */
+    Headers requestHeaders(Exchange ex) {
+        if (ex != exchange) {
+            throw new IllegalStateException(ex + " has ended: its request headers are read while it runs");
+        }
         RequestHead h = head;
         Headers headers = new Headers();
         int[] f = h.fields;

@@ -20,7 +20,9 @@ import java.util.Map;
  * is closed (or {@link #close()} is called), which also discards what the handler left unread of
  * the request body. A HEAD response never carries a body (what the handler writes is dropped);
  * 1xx, 204 and 304 responses have none either. What this server adds: a handler that returns
- * without ending its exchange has it ended for it (a 500 if nothing was sent yet).
+ * without ending its exchange has it ended for it (a 500 if nothing was sent yet); request
+ * headers are parsed from the connection's buffer when first asked for, so they are to be asked
+ * for while the exchange runs (later: an {@link IllegalStateException}).
  *
  * <p>Thread-safety: used by one thread at a time, the one running the handler (the connection's
  * greenlet, or the thread of the server's executor, whose I/O is then relayed to the greenlet).
@@ -70,7 +72,7 @@ class Exchange extends HttpExchange {
     @Override
     public Headers getRequestHeaders() {
         if (requestHeaders == null) {
-            requestHeaders = connection.requestHeaders();
+            requestHeaders = connection.requestHeaders(this);
         }
         return requestHeaders;
     }
