@@ -23,7 +23,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -192,18 +194,26 @@ public class HttpServerTck {
         Thread plain = Thread.ofPlatform().start(() -> {
             try {
                 HttpServer server = HttpServer.create(Servers.ANY_PORT, 0).hubs(2);
-                server.createContext("/", exchange -> Servers.respond(exchange, 200, Thread.currentThread().isVirtual() + ""));
+                server.createContext("/", exchange -> Servers.respond(exchange, 200,
+                        Thread.currentThread().isVirtual() + " " + Gevent.getHub().thread().getName()));
                 server.start();
-                try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-                        .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
-                    for (int i = 0; i < 4; i++) {
-                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri(server, "/")).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        assertEquals("true", r.body());
+                Set<String> hubs = new HashSet<>();
+                try {
+                    // new connections, which the kernel spreads over the two listeners by their ports:
+                    // all 32 on one would happen once in 2^31 runs
+                    for (int i = 0; i < 32; i++) {
+                        try (java.net.Socket client = new java.net.Socket(server.getAddress().getAddress(), server.getAddress().getPort())) {
+                            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            Wire.Response r = Wire.read(new java.io.BufferedInputStream(client.getInputStream()), false);
+                            assertTrue(r.text().startsWith("true gevent-http-"), r.text());
+                            hubs.add(r.text().substring(5));
+                        }
                     }
                 } finally {
                     server.stop(0);
                 }
+                assertEquals(Set.of("gevent-http-0", "gevent-http-1"), hubs);
             } catch (Throwable e) {
                 failure.set(e);
             }
