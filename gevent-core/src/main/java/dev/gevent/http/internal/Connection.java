@@ -849,18 +849,10 @@ final class Connection {
      */
     private void writeHead(int code, Headers headers, long contentLength, boolean framing) throws IOException {
         byte[] status = StatusLine.of(code);
-        int size = status.length + 128;
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            int nameLength = e.getKey().length() + 4;
-            for (String value : e.getValue()) {
-                size += nameLength + value.length();
-            }
-        }
-        reserve(size);
+        reserve(status.length + 256);
         int mark = outLen;
-        byte[] o = out;
         int p = outLen;
-        System.arraycopy(status, 0, o, p, status.length);
+        System.arraycopy(status, 0, out, p, status.length);
         p += status.length;
         boolean hasDate = false;
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
@@ -871,6 +863,12 @@ final class Connection {
             }
             hasDate |= kind == FIELD_DATE;
             for (String value : e.getValue()) {
+                int need = name.length() + value.length() + 4;
+                if (p + need > out.length - 128) {
+                    // never flush part of a head: a later field may still be refused
+                    growOut(p + need + 128);
+                }
+                byte[] o = out;
                 int q = copyField(name, o, p, true);
                 if (q >= 0) {
                     o[q++] = ':';
@@ -1086,6 +1084,11 @@ final class Connection {
                 outView = ByteBuffer.wrap(out);
             }
         }
+    }
+
+    private void growOut(int size) {
+        out = Arrays.copyOf(out, Math.max(size, out.length * 2));
+        outView = ByteBuffer.wrap(out);
     }
 
     private void putDecimal(long n) throws IOException {

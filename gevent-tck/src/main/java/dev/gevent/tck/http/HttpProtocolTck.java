@@ -327,4 +327,42 @@ public class HttpProtocolTck {
             server.stop(0);
         }
     }
+
+    @Test
+    void responseHeadersAreWrittenWhateverTheirSizeAndABadNameIsRefused() throws Exception {
+        AsyncResult<Throwable> injected = new AsyncResult<>();
+        String big = "v".repeat(40_000);
+        HttpServer server = Servers.start(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/inject")) {
+                // Headers itself refuses CR and LF; a space in a name gets as far as the server
+                exchange.getResponseHeaders().add("X-Evil Name", "v");
+                try {
+                    exchange.sendResponseHeaders(200, -1);
+                    injected.set(null);
+                } catch (IOException e) {
+                    injected.set(e);
+                }
+                exchange.getResponseHeaders().remove("X-Evil Name");
+                Servers.respond(exchange, 200, "clean");
+                return;
+            }
+            exchange.getResponseHeaders().add("X-Big", big);
+            for (int i = 0; i < 50; i++) {
+                exchange.getResponseHeaders().add("X-Many-" + i, "value " + i);
+            }
+            Servers.respond(exchange, 200, "big");
+        });
+        try (RawClient client = new RawClient(server.getAddress())) {
+            Wire.Response r = client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(big, r.header("X-Big"));
+            assertEquals("value 49", r.header("X-Many-49"));
+            assertEquals("big", r.text());
+            Wire.Response clean = client.send("GET /inject HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertInstanceOf(IOException.class, injected.get());
+            assertEquals("clean", clean.text());
+            assertNull(clean.header("X-Evil Name"));
+        } finally {
+            server.stop(0);
+        }
+    }
 }
