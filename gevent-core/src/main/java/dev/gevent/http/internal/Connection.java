@@ -99,7 +99,10 @@ final class Connection {
     private boolean bodyDone;
     private boolean chunkCrlfDue;
     private boolean continueSent;
-    /** 400 or 413 once the request body turned out malformed or too large, for a handler that then fails. */
+    /**
+     * The status (400, 408, 413, 431) once the request body turned out malformed, stalled or too
+     * large: what a handler that then fails gets instead of a 500.
+     */
     private int bodyError;
 
     private int outMode;
