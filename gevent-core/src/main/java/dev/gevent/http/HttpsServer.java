@@ -12,9 +12,10 @@ import java.util.concurrent.Executor;
 
 /**
  * The JDK's {@link com.sun.net.httpserver.HttpsServer} on greenlets: as {@link HttpServer}, over TLS
- * ({@link dev.gevent.ssl.SslSocket}, the handshake in the connection's greenlet). The TLS context is
- * the configurator's {@code getSSLContext()}; {@code HttpsConfigurator.configure} is not called, so
- * per-connection {@code HttpsParameters} (client authentication, protocols) are the context's defaults.
+ * ({@link dev.gevent.ssl.SslSocket}, the handshake in the connection's greenlet). As the JDK's
+ * server does, each connection's TLS parameters are what the configurator's
+ * {@code configure(HttpsParameters)} sets (by default the context's defaults), asked with the
+ * client's address.
  * Handlers get an {@link com.sun.net.httpserver.HttpsExchange}.
  *
  * <p><b>Where it runs.</b> Created in a hub (from a greenlet, or a thread that runs a hub), the

@@ -1,5 +1,6 @@
 package dev.gevent.http.internal;
 
+import com.sun.net.httpserver.HttpsConfigurator;
 import dev.gevent.Gevent;
 import dev.gevent.Greenlet;
 import dev.gevent.GreenletExit;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 
 /**
  * One hub's share of a server: its listener, the greenlet accepting on it and a greenlet per
@@ -86,9 +86,10 @@ final class Acceptor {
         Connection connection = null;
         try {
             plain.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            SSLContext ssl = server.sslContext();
-            if (ssl != null) {
-                socket = SslSocket.server(plain, ssl);
+            HttpsConfigurator tls = server.httpsConfigurator();
+            if (tls != null) {
+                InetSocketAddress client = plain.remoteAddress() instanceof InetSocketAddress a ? a : null;
+                socket = SslSocket.server(plain, tls.getSSLContext(), TlsParameters.of(tls, client));
             }
             connection = new Connection(server, this, socket);
             open.add(connection);

@@ -21,7 +21,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import javax.net.ssl.SSLContext;
 
 /**
  * What {@code dev.gevent.http.HttpServer} and {@code HttpsServer} share: contexts, options, and
@@ -294,8 +293,8 @@ public final class ServerCore {
         return httpsConfigurator;
     }
 
-    /** @return the TLS context of an HTTPS server; null for plain HTTP */
-    SSLContext sslContext() {
+    /** @return the configurator of an HTTPS server; null for plain HTTP */
+    HttpsConfigurator httpsConfigurator() {
         if (!secure) {
             return null;
         }
@@ -303,7 +302,7 @@ public final class ServerCore {
         if (c == null) {
             throw new IllegalStateException("HttpsServer: setHttpsConfigurator was not called");
         }
-        return c.getSSLContext();
+        return c;
     }
 
     public void maxRequestBody(long bytes) {
