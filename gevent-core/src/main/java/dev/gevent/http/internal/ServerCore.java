@@ -119,6 +119,7 @@ public final class ServerCore {
                 acceptors.add(onHub(hub, () -> new Acceptor(this, HubRef.current(), listen(address, reusePort), reusePort)));
             } catch (IOException | RuntimeException e) {
                 closeHubs();
+                ownHubs.clear();
                 throw e;
             }
         }
