@@ -234,4 +234,26 @@ public class HttpServerTck {
             server.stop(0);
         }
     }
+
+    @Test
+    void anAddressInUseIsABindExceptionAndAnUnboundServerBindsLater() throws Exception {
+        HttpServer first = HttpServer.create(Servers.ANY_PORT, 0);
+        HttpServer later = HttpServer.create();
+        try {
+            assertNull(later.getAddress());
+            assertThrows(IllegalStateException.class, later::start);
+            assertThrows(java.net.BindException.class, () -> HttpServer.create(first.getAddress(), 0));
+            assertThrows(java.net.BindException.class, () -> later.bind(first.getAddress(), 0));
+            later.bind(Servers.ANY_PORT, 0);
+            assertThrows(java.net.BindException.class, () -> later.bind(Servers.ANY_PORT, 0));
+            later.createContext("/", exchange -> Servers.respond(exchange, 200, "later"));
+            later.start();
+            try (JdkClient client = new JdkClient()) {
+                assertEquals("later", client.get(uri(later, "/")).body());
+            }
+        } finally {
+            first.stop(0);
+            later.stop(0);
+        }
+    }
 }
