@@ -18,6 +18,12 @@ public final class HubRef {
         return new HubRef(RuntimeImpl.hubOfCurrentThread());
     }
 
+    /** @return the hub of the calling thread if it already has one (see {@link #current()}), else null */
+    public static HubRef currentIfAny() {
+        HubImpl hub = RuntimeImpl.hubOfCurrentThreadIfAny();
+        return hub == null ? null : new HubRef(hub);
+    }
+
     /** @return the public view */
     public Hub hub() {
         return impl;

@@ -56,6 +56,16 @@ public final class RuntimeImpl implements GeventRuntime {
         return hub;
     }
 
+    /**
+     * @return the hub of the calling thread if it has one (a greenlet's, or a platform thread's that
+     *     made or ran one and has not closed it), else null; creates nothing
+     */
+    static HubImpl hubOfCurrentThreadIfAny() {
+        Thread t = Thread.currentThread();
+        HubImpl hub = t.isVirtual() ? HubImpl.ofScheduler(VirtualThreads.scheduler(t)) : PLATFORM_HUB.get();
+        return hub == null || hub.isClosed() ? null : hub;
+    }
+
     /** @return the strand running the calling code: its greenlet, or its hub's main greenlet */
     static GreenletBase<?> currentStrand() {
         Thread t = Thread.currentThread();

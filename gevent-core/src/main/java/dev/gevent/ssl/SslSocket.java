@@ -165,10 +165,29 @@ public final class SslSocket implements StreamSocket {
      * @throws IOException if the engine cannot be created
      */
     public static SslSocket server(Socket plain, SSLContext ctx) throws IOException {
+        return server(plain, ctx, null);
+    }
+
+    /**
+     * As {@link #server(Socket, SSLContext)}, with this connection's TLS parameters (protocols,
+     * cipher suites, whether the client must present a certificate) in place of the context's
+     * defaults.
+     *
+     * @param plain an accepted socket, of the hub of the calling greenlet
+     * @param ctx the TLS configuration: the server's certificate and key
+     * @param parameters what to use instead of the context's default parameters; null for those
+     * @return the TLS socket
+     * @throws IOException if the engine cannot be created
+     * @throws IllegalArgumentException if the engine refuses the parameters
+     */
+    public static SslSocket server(Socket plain, SSLContext ctx, SSLParameters parameters) throws IOException {
         Objects.requireNonNull(plain, "plain");
         Objects.requireNonNull(ctx, "ctx");
         SSLEngine engine = createEngine(ctx, null, -1);
         engine.setUseClientMode(false);
+        if (parameters != null) {
+            engine.setSSLParameters(parameters);
+        }
         return new SslSocket(plain, engine, false);
     }
 

@@ -49,6 +49,11 @@ public final class Main {
                 "many lookups through Dns, a Pool bounding them, one Timeout over all", DnsMassResolve::main));
         EXAMPLES.put("fileserver", new Example(FileServer.USAGE, "sends files over TCP, reading them on the hub's ThreadPool",
                 FileServer::main));
+        EXAMPLES.put("httpserver", new Example(HttpHelloServer.USAGE,
+                "an HTTP server answering 200 \"Hello, World!\" to every request, keep-alive, on one hub",
+                HttpHelloServer::main));
+        EXAMPLES.put("http_json", new Example(JsonApiServer.USAGE, "a small JSON API (a to-do list) on the HTTP server",
+                JsonApiServer::main));
     }
 
     private Main() {

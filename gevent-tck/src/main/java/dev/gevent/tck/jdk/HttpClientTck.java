@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  * called with the blocking {@code send} from greenlets runs concurrent requests on one hub, which
  * goes on running other greenlets meanwhile and never runs two at once.
  *
- * <p>The server is the JDK's own {@code com.sun.net.httpserver.HttpServer} on plain threads of its
- * own, off the hub, answering each request after a delay.
+ * <p>The server is a {@code com.sun.net.httpserver.HttpServer} (this project's, which the provider
+ * gives once gevent-core is on the class path) whose executor is a pool of plain threads: each
+ * handler answers after a delay spent off the hub.
  */
 @GeventTck
 public class HttpClientTck {

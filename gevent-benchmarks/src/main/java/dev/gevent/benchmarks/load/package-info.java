@@ -1,0 +1,2 @@
+/** What the load generators share. */
+package dev.gevent.benchmarks.load;
