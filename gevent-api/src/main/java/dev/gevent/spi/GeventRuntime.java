@@ -92,4 +92,11 @@ public interface GeventRuntime {
      * @return the hub of a new platform thread that runs it until closed
      */
     Hub startHubThread(String name);
+
+    /**
+     * @param name the thread's name
+     * @param loop the loop backend of the new hub
+     * @return the hub of a new platform thread that runs it until closed, on that loop
+     */
+    Hub startHubThread(String name, LoopProvider loop);
 }
