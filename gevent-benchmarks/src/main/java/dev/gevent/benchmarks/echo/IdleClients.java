@@ -17,12 +17,11 @@ import java.util.Locale;
  * byte through it and closes it, {@code warmups} times one after the other, and prints
  * {@code warmed}. On a line from its standard input it opens N connections, prints
  * {@code connected N}, and holds them open without sending anything until its standard input
- * ends; then it closes them. Given a source address, it binds each of the N connections to it
- * (port 0: the kernel picks), so that several processes, each with its own source address, open
- * more connections to one server port than one address has ephemeral ports.
+ * ends; then it closes them. The kernel chooses each connection's port at connect time: at most
+ * the ephemeral port range's size towards one server port.
  *
  * <pre>{@code
- * java -cp benchmarks.jar dev.gevent.benchmarks.echo.IdleClients host port count warmups [sourceAddress]
+ * java -cp benchmarks.jar dev.gevent.benchmarks.echo.IdleClients host port count warmups
  * }</pre>
  */
 public final class IdleClients {
@@ -32,15 +31,13 @@ public final class IdleClients {
     /**
      * Warms up, then opens the connections and holds them.
      *
-     * @param args host, port, number of connections, number of warm-up connections, optionally the
-     *     source address of the connections
+     * @param args host, port, number of connections, number of warm-up connections
      * @throws IOException if a connection fails, or too few file descriptors are allowed
      */
     public static void main(String[] args) throws IOException {
         InetSocketAddress server = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);
         int warmups = Integer.parseInt(args[3]);
-        InetSocketAddress source = args.length > 4 ? new InetSocketAddress(args[4], 0) : null;
         FileDescriptorLimit.require(count, String.format(Locale.ROOT, "IdleClients: %,d connections", count));
         ByteBuffer one = ByteBuffer.allocate(1);
         for (int i = 0; i < warmups; i++) {
@@ -61,12 +58,7 @@ public final class IdleClients {
         List<SocketChannel> channels = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
-                SocketChannel c = SocketChannel.open();
-                channels.add(c);
-                if (source != null) {
-                    c.bind(source);
-                }
-                c.connect(server);
+                channels.add(SocketChannel.open(server));
             }
             System.out.println("connected " + channels.size());
             System.out.flush();

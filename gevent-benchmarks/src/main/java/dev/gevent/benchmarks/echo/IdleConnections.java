@@ -45,12 +45,15 @@ import javax.management.ObjectName;
  *
  * <p><b>Many connections (100,000).</b> The server process needs a file descriptor per connection
  * and some more: it raises its limit if it may ({@link FileDescriptorLimit}), else stops at once
- * saying what is missing. The client side is split over as many processes as the descriptor limit
- * and the ephemeral ports require: a source address and port make each connection unique, and one
- * address has only the ports of {@code net.ipv4.ip_local_port_range} (28,232 by default), so client
- * process p binds its connections to 127.0.0.(2 + p), each process taking at most that many
- * connections less a margin, and no more than {@code -Didle.perClient=N} if set (to try the split
- * with fewer connections). The first process also runs the warm-up, from 127.0.0.1.
+ * saying what is missing. A connection is unique by its addresses and ports, and a client
+ * address has only the ephemeral ports of {@code net.ipv4.ip_local_port_range} (28,232 by
+ * default) towards one server port; so the hub runs as many listeners (one {@link StreamServer}
+ * each, 127.0.0.1 and a port of its own) as the connections need, and a client process per
+ * listener opens its share of the connections to it. The clients let the kernel choose their
+ * ports at connect time, never by binding: a port bound that way would be kept from every other
+ * program's connections until its TIME_WAIT ends. Each process takes at most the ports less a
+ * margin, its descriptor limit less some spare, and {@code -Didle.perClient=N} if set (to try the
+ * split with fewer connections). The first process also runs the warm-up.
  */
 public final class IdleConnections {
     /** Ephemeral ports of a source address left unused: other programs may need some. */
@@ -79,16 +82,20 @@ public final class IdleConnections {
         Hub hub = Gevent.getHub();
         AtomicInteger handlers = new AtomicInteger();
         EchoHandler echo = new EchoHandler(bufferBytes);
-        StreamServer server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                (socket, peer) -> {
-                    handlers.incrementAndGet();
-                    try {
-                        echo.handle(socket, peer);
-                    } finally {
-                        handlers.decrementAndGet();
-                    }
-                });
-        server.start();
+        List<StreamServer> servers = new ArrayList<>();
+        for (int i = 0; i < shares.size(); i++) {
+            StreamServer server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    (socket, peer) -> {
+                        handlers.incrementAndGet();
+                        try {
+                            echo.handle(socket, peer);
+                        } finally {
+                            handlers.decrementAndGet();
+                        }
+                    });
+            server.start();
+            servers.add(server);
+        }
 
         List<Process> clients = new ArrayList<>();
         List<ClientReport> reports = new ArrayList<>();
@@ -96,8 +103,8 @@ public final class IdleConnections {
             for (int p = 0; p < shares.size(); p++) {
                 Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), IdleClients.class.getName(), "127.0.0.1",
-                        Integer.toString(server.address().getPort()), Integer.toString(shares.get(p)),
-                        Integer.toString(p == 0 ? warmups : 0), "127.0.0." + (2 + p))
+                        Integer.toString(servers.get(p).address().getPort()), Integer.toString(shares.get(p)),
+                        Integer.toString(p == 0 ? warmups : 0))
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start();
                 clients.add(client);
@@ -129,14 +136,16 @@ public final class IdleConnections {
                 client.waitFor();
             }
             waitFor(clients, () -> handlers.get() == 0, "the handlers to end");
-            server.stop();
+            for (StreamServer server : servers) {
+                server.stop();
+            }
             hub.close();
         }
     }
 
     /**
-     * @return how many connections each client process opens: as few processes as the ports of
-     *     one source address and the descriptor limit (which the children inherit) allow
+     * @return how many connections each client process opens, to a listener of its own: as few as
+     *     the ports towards one listener and the descriptor limit (which the children inherit) allow
      */
     // /proc files report a size of 0, and Files.readString then reads too little: read lines.
     private static List<Integer> clientShares(int count, long descriptorLimit) throws IOException {
@@ -150,9 +159,6 @@ public final class IdleConnections {
         List<Integer> shares = new ArrayList<>();
         for (int left = count; left > 0; left -= (int) Math.min(left, perProcess)) {
             shares.add((int) Math.min(left, perProcess));
-        }
-        if (shares.size() > 250) {
-            throw new IOException(count + " connections need " + shares.size() + " client processes, more than the 127.0.0.2-127.0.0.251 source addresses");
         }
         return shares;
     }
@@ -201,7 +207,7 @@ public final class IdleConnections {
     private static void report(int count, int bufferBytes, int warmups, String loop, long connectMillis, int clientProcesses,
                                Snapshot before, Snapshot after) {
         System.out.printf(Locale.ROOT, "%,d idle connections on one hub (%s loop), each handler parked in read with a %,d-byte direct buffer;"
-                + " connected in %,d ms from %d client process(es), after %,d warm-up connections; max heap %,d MiB%n",
+                + " connected in %,d ms from %d client process(es), one per listener, after %,d warm-up connections; max heap %,d MiB%n",
                 count, loop, bufferBytes, connectMillis, clientProcesses, warmups, Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf(Locale.ROOT, "heap used:             %,11d bytes, %,7d per connection%n",
                 after.heapUsed - before.heapUsed, (after.heapUsed - before.heapUsed) / count);
