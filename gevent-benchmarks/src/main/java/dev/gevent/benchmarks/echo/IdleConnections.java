@@ -3,6 +3,7 @@ package dev.gevent.benchmarks.echo;
 import dev.gevent.Gevent;
 import dev.gevent.Hub;
 import dev.gevent.server.StreamServer;
+import dev.gevent.tck.UsedHeap;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -236,7 +237,7 @@ public final class IdleConnections {
     /** The process's memory at one moment. */
     private record Snapshot(long heapUsed, long rssKb, Map<String, Long> nmtKb) {
         static Snapshot take() throws IOException {
-            long heap = usedHeap();
+            long heap = UsedHeap.afterGc();
             return new Snapshot(heap, residentKb(), nmtCommittedKb());
         }
 
@@ -247,17 +248,6 @@ public final class IdleConnections {
         long nativeKb() {
             return nmtKb.getOrDefault("Total", 0L) - nmtKb.getOrDefault("Java Heap", 0L)
                     - nmtKb.getOrDefault("Compiler", 0L) - nmtKb.getOrDefault("Arena Chunk", 0L);
-        }
-
-        /** The used heap once the garbage is gone; several collections, since one may leave some. */
-        private static long usedHeap() {
-            Runtime rt = Runtime.getRuntime();
-            long used = Long.MAX_VALUE;
-            for (int i = 0; i < 5; i++) {
-                System.gc();
-                used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-            }
-            return used;
         }
 
         private static long residentKb() throws IOException {

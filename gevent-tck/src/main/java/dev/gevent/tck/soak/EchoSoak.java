@@ -6,6 +6,7 @@ import dev.gevent.Hub;
 import dev.gevent.server.StreamServer;
 import dev.gevent.socket.Socket;
 import dev.gevent.socket.StreamSocket;
+import dev.gevent.tck.UsedHeap;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -69,7 +70,7 @@ public final class EchoSoak {
         }
         new Round(config.withConnections(Math.min(config.connections(), 200)).withDuration(warmUp)).run();
         long fdsBefore = openDescriptors();
-        long heapBefore = usedHeap();
+        long heapBefore = UsedHeap.afterGc();
         SoakReport.Builder report = new Round(config).run();
         report.fds(fdsBefore, openDescriptors());
         report.heap(heapBefore, settledHeap(heapBefore));
@@ -360,26 +361,15 @@ public final class EchoSoak {
         }
     }
 
-    /** The used heap once the garbage is gone: the least of several collections. */
-    private static long usedHeap() {
-        Runtime rt = Runtime.getRuntime();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-        }
-        return used;
-    }
-
     /**
      * @return the used heap after the run; measured again, a few times over a second, while it is
      *     above the baseline: what the run dropped may need a collection or two more to go
      */
     private static long settledHeap(long before) {
-        long after = usedHeap();
+        long after = UsedHeap.afterGc();
         for (int i = 0; i < 5 && after > before; i++) {
             Gevent.sleep(Duration.ofMillis(200));
-            after = Math.min(after, usedHeap());
+            after = Math.min(after, UsedHeap.afterGc());
         }
         return after;
     }
