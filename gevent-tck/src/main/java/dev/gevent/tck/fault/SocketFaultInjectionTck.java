@@ -11,6 +11,7 @@ import dev.gevent.Greenlet;
 import dev.gevent.Hub;
 import dev.gevent.ThrowingRunnable;
 import dev.gevent.server.StreamServer;
+import dev.gevent.socket.DatagramSocket;
 import dev.gevent.socket.ServerSocket;
 import dev.gevent.socket.Socket;
 import dev.gevent.socket.StreamSocket;
@@ -28,6 +29,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * and writes, every stream, TLS session, accept and connect still delivers exactly the bytes sent,
  * in order; a connection reset, at once or while a reader waits, is a
  * {@link SocketException}("Connection reset") and so is every later read and write of that socket;
+ * datagrams arrive whole, from their sender;
  * a {@code writeFully} cut by a reset has written exactly a prefix; timeouts and kills withdraw
  * operations that a storm holds back, leaving nothing pending.
  */
@@ -155,6 +158,24 @@ public class SocketFaultInjectionTck {
     }
 
     @Test
+    void datagramsUnderStormsAndInterruptedPollsArriveWholeFromTheirSender() throws Exception {
+        FaultPlan plan = new FaultPlan().wouldBlock(STORM).interruptedPolls(2);
+        onFaultyHub(plan, () -> {
+            try (DatagramSocket a = DatagramSocket.bind(ANY_PORT); DatagramSocket b = DatagramSocket.bind(ANY_PORT)) {
+                for (int i = 0; i < 20; i++) {
+                    byte[] sent = payload(1 + 50 * i, 100 + i);
+                    a.send(ByteBuffer.wrap(sent), b.localAddress());
+                    ByteBuffer received = ByteBuffer.allocate(2048);
+                    assertEquals(a.localAddress(), b.receive(received), "the sender of datagram " + i);
+                    assertArrayEquals(sent, Arrays.copyOf(received.array(), received.flip().remaining()), "datagram " + i);
+                }
+            }
+            assertTrue(plan.injected().matches("held back [1-9].*interrupted [1-9].*"), plan::injected);
+            assertEquals(0, plan.pendingOperations());
+        });
+    }
+
+    @Test
     void aResetOnAReadThatCompletesAtOnceIsASocketExceptionAndSoIsEveryLaterReadAndWrite() throws Exception {
         FaultPlan plan = new FaultPlan();
         onFaultyHub(plan, () -> {
@@ -206,7 +227,7 @@ public class SocketFaultInjectionTck {
                 client.close();
                 plan.oneByteTransfers(false);
                 byte[] received = accepted.inputStream().readAllBytes();
-                assertArrayEquals(java.util.Arrays.copyOf(sent, 100), received, "the peer got exactly the prefix");
+                assertArrayEquals(Arrays.copyOf(sent, 100), received, "the peer got exactly the prefix");
             }
         });
     }
