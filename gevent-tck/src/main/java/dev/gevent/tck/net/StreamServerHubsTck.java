@@ -15,7 +15,9 @@ import dev.gevent.pool.Pool;
 import dev.gevent.server.StreamServer;
 import dev.gevent.socket.ServerSocket;
 import dev.gevent.socket.Socket;
+import dev.gevent.ssl.SslSocket;
 import dev.gevent.tck.GeventTck;
+import dev.gevent.tck.ssl.SelfSignedCertificate;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -33,10 +35,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The thread-per-core server, {@code StreamServer.hubs(n)}: n hubs of the server's own, each with a
  * SO_REUSEPORT listener on one port, each connection served wholly on the hub that accepted it;
- * {@code stop()} closes every listener and ends {@code serveForever}, and lets the handlers finish,
- * after which each hub closes and its thread ends; {@code stop(timeout)} waits for that. Misuse (no hub, a pool, a Unix domain
- * address with several hubs, a port taken) fails with a specific exception and leaves no hub
- * running.
+ * TLS is served on every hub; {@code stop()} closes every listener and ends {@code serveForever},
+ * and lets the handlers finish, after which each hub closes and its thread ends;
+ * {@code stop(timeout)} waits for that. Misuse (no hub, a pool, a Unix domain address with several
+ * hubs, a port taken) fails with a specific exception and leaves no hub running.
  */
 @GeventTck
 public class StreamServerHubsTck {
@@ -80,6 +82,30 @@ public class StreamServerHubsTck {
             assertFalse(hub.thread().isAlive(), () -> hub + ": stop(timeout) returned before its thread ended");
         }
         assertThrows(ConnectException.class, () -> Socket.connect(server.address()).close());
+    }
+
+    @Test
+    void aTlsServerOnTwoHubsHandshakesOnEachHub() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.get();
+        StreamServer server = new StreamServer(ANY_PORT, new EchoHandler()).ssl(certificate.serverContext()).hubs(2);
+        server.start();
+        try {
+            List<Greenlet<Void>> clients = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String message = "tls client " + i;
+                clients.add(Gevent.spawn(() -> {
+                    try (SslSocket client = SslSocket.client(Socket.connect(server.address()), certificate.clientContext(),
+                            SelfSignedCertificate.ALIAS)) {
+                        EchoHandler.expectEcho(client, message);
+                    }
+                }));
+            }
+            for (Greenlet<Void> client : clients) {
+                client.get(PROMPTLY);
+            }
+        } finally {
+            server.stop(PROMPTLY);
+        }
     }
 
     @Test
