@@ -276,7 +276,8 @@ public class StreamServer extends BaseServer {
     /**
      * Stops accepting and closes the listener; running handlers go on until they return.
      * Idempotent; any thread (from another thread than the owning hub's, it happens soon after
-     * this returns).
+     * this returns). With {@link #hubs(int)}, on the owning hub it waits until every hub's listener
+     * is closed, a blocking call: make it from a greenlet or the main greenlet, not a hub callback.
      */
     @Override
     public void stop() {
