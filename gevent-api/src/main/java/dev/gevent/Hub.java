@@ -1,6 +1,7 @@
 package dev.gevent;
 
 import dev.gevent.spi.GeventRuntime;
+import dev.gevent.spi.LoopProvider;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -114,6 +115,14 @@ public interface Hub extends AutoCloseable {
     void setErrorHandler(BiConsumer<Object, Throwable> handler);
 
     /**
+     * @return how many greenlets of this hub are alive: started and running, runnable or parked,
+     *     not yet dead; the main greenlet is not counted. Exact on the hub thread and its greenlets;
+     *     from another thread, a recent value. (gevent has no such count: its users walk
+     *     {@code gc.get_objects()}; a server's leak check wants it cheap.)
+     */
+    int greenletCount();
+
+    /**
      * Kills the greenlets left, closes the loop and ends this hub; from ANY thread, idempotent.
      * {@link Gevent#getHub()} on the hub's thread afterwards makes a fresh hub.
      */
@@ -128,5 +137,19 @@ public interface Hub extends AutoCloseable {
      */
     static Hub startThread(String name) {
         return GeventRuntime.get().startHubThread(name);
+    }
+
+    /**
+     * Starts a new platform thread running a hub on the loop that {@code loop} opens, whatever
+     * {@code gevent.loop} names: to run hubs of several backends in one process, or a backend
+     * wrapped by instrumentation (the TCK's fault injection wraps the loop under test this way).
+     *
+     * @param name the thread's name
+     * @param loop the loop backend of the new hub; its {@code unavailableReason()} must be null
+     * @return the hub, already running
+     * @throws IllegalStateException if that loop cannot run here (with the provider's reason)
+     */
+    static Hub startThread(String name, LoopProvider loop) {
+        return GeventRuntime.get().startHubThread(name, loop);
     }
 }

@@ -11,7 +11,8 @@ public interface EventLoop extends AutoCloseable {
 
     /**
      * Waits up to {@code timeoutNanos} for completions and runs those that are ready, each once.
-     * Returns early after a {@link #wakeup()}. Zero polls without waiting.
+     * Returns early after a {@link #wakeup()}, and may return early having run nothing (a signal
+     * interrupted the wait: EINTR); the hub then polls again. Zero polls without waiting.
      *
      * @param timeoutNanos the longest wait, 0, or {@link #FOREVER}
      */

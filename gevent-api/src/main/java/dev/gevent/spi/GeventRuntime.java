@@ -100,4 +100,11 @@ public interface GeventRuntime {
     default String dumpGreenlets() {
         throw new UnsupportedOperationException(getClass().getName() + " cannot dump its greenlets");
     }
+
+    /**
+     * @param name the thread's name
+     * @param loop the loop backend of the new hub
+     * @return the hub of a new platform thread that runs it until closed, on that loop
+     */
+    Hub startHubThread(String name, LoopProvider loop);
 }

@@ -25,7 +25,10 @@ import java.nio.ByteBuffer;
  * {@code ConnectException} for a refused connection, {@code BindException} for an address in use,
  * {@code SocketException} for a reset, {@code AsynchronousCloseException} for an operation pending
  * when its socket was closed, {@code ClosedChannelException} for an operation started on a closed
- * socket.
+ * socket. A system call interrupted by a signal (EINTR) is retried by the backend and never
+ * reported; a would-block (EAGAIN) is {@link #PENDING}. The TCK's fault injection
+ * ({@code dev.gevent.tck.fault}) holds the layers above to this: they must cope with any operation
+ * being pending, with one-byte transfers and with early returns from {@link EventLoop#poll}.
  */
 public interface Transport {
     /** Returned by an operation that will complete later through its {@link Completion}. */

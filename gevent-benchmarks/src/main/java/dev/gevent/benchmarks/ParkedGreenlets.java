@@ -4,6 +4,7 @@ import dev.gevent.Gevent;
 import dev.gevent.Greenlet;
 import dev.gevent.Hub;
 import dev.gevent.Waiter;
+import dev.gevent.tck.UsedHeap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,7 +53,7 @@ public final class ParkedGreenlets {
             // Sized before the baseline: the harness's arrays are not part of a greenlet's cost.
             Greenlet<?>[] greenlets = new Greenlet<?>[count];
             List<Waiter<Boolean>> waiters = new ArrayList<>(count);
-            long before = usedHeap();
+            long before = UsedHeap.afterGc();
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 greenlets[i] = Gevent.spawn(() -> {
@@ -63,7 +64,7 @@ public final class ParkedGreenlets {
             }
             Gevent.idle(); // returns once every greenlet has run up to its get()
             long parkNanos = System.nanoTime() - start;
-            report("greenlets (" + hub.loopName() + " hub)", count, usedHeap() - before, parkNanos);
+            report("greenlets (" + hub.loopName() + " hub)", count, UsedHeap.afterGc() - before, parkNanos);
 
             start = System.nanoTime();
             for (Waiter<Boolean> waiter : waiters) {
@@ -79,7 +80,7 @@ public final class ParkedGreenlets {
     private static void virtualThreads(int count) throws InterruptedException {
         Thread[] threads = new Thread[count];
         AtomicBoolean released = new AtomicBoolean();
-        long before = usedHeap();
+        long before = UsedHeap.afterGc();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             threads[i] = Thread.ofVirtual().start(() -> {
@@ -95,7 +96,7 @@ public final class ParkedGreenlets {
             }
         }
         long parkNanos = System.nanoTime() - start;
-        report("virtual threads (JDK default scheduler)", count, usedHeap() - before, parkNanos);
+        report("virtual threads (JDK default scheduler)", count, UsedHeap.afterGc() - before, parkNanos);
 
         start = System.nanoTime();
         released.set(true);
@@ -111,16 +112,5 @@ public final class ParkedGreenlets {
     private static void report(String what, int count, long bytes, long parkNanos) {
         System.out.printf("%,d parked %s: %,d bytes of heap, %d bytes each; parked in %d ms%n",
                 count, what, bytes, bytes / count, parkNanos / 1_000_000);
-    }
-
-    /** The used heap once the garbage is gone; several collections, since one may leave some. */
-    private static long usedHeap() {
-        Runtime rt = Runtime.getRuntime();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-        }
-        return used;
     }
 }

@@ -98,9 +98,14 @@ final class HubImpl implements Hub {
     private volatile BiConsumer<Object, Throwable> errorHandler;
 
     HubImpl(Thread thread) {
+        this(thread, LoopSelector.choose());
+    }
+
+    /** A hub on {@code provider}'s loop, whatever {@code gevent.loop} names. */
+    HubImpl(Thread thread, LoopProvider provider) {
         VirtualThreads.check();
         this.thread = thread;
-        LoopProvider provider = LoopSelector.choose();
+        LoopSelector.checkAvailable(provider);
         this.loop = LoopSelector.open(provider);
         this.loopName = provider.name();
         this.main = new MainGreenlet(this);
@@ -266,7 +271,8 @@ final class HubImpl implements Hub {
             }
             drainForeign();
             long timeout;
-            if (!ready.isEmpty() || !idlers.isEmpty()) {
+            if (!ready.isEmpty() || !idlers.isEmpty() || closeRequested) {
+                // a greenlet of this hub may have asked to close it: nothing else would wake the poll
                 timeout = 0;
             } else {
                 Timer next = timers.peek();
@@ -359,18 +365,28 @@ final class HubImpl implements Hub {
         if (!foreign.isEmpty() || !timers.isEmpty() || keepAlive > 0 || loop.pendingOperations() > 0) {
             return false;
         }
+        return !sweepAlive();
+    }
+
+    /**
+     * Forgets the greenlets that ended without telling the hub (virtual threads it adopted).
+     *
+     * @return true if a greenlet is blocked in a JDK call, whose wake-up comes from another thread
+     */
+    private boolean sweepAlive() {
+        boolean inJdkCall = false;
         for (GreenletImpl<?> g = aliveHead; g != null; ) {
             GreenletImpl<?> next = g.nextAlive;
             if (!g.waiting) {
                 if (g.thread.getState() != Thread.State.TERMINATED) {
-                    // blocked in a JDK call: its wake-up comes from another thread
-                    return false;
+                    inJdkCall = true;
+                } else {
+                    aliveRemove(g);
                 }
-                aliveRemove(g);
             }
             g = next;
         }
-        return true;
+        return inJdkCall;
     }
 
     /** The main greenlet blocks on {@code w}: runs the loop until it is ready. */
@@ -624,6 +640,14 @@ final class HubImpl implements Hub {
     @Override
     public ExecutorService executor() {
         return new HubExecutorService(this);
+    }
+
+    @Override
+    public int greenletCount() {
+        if (isHubThread()) {
+            sweepAlive();
+        }
+        return aliveCount;
     }
 
     @Override

@@ -54,6 +54,17 @@ final class LoopSelector {
                 : "No gevent loop backend can run here" + reasons);
     }
 
+    /**
+     * @param p a provider given by the caller rather than chosen here
+     * @throws IllegalStateException if it cannot run here, with its reason
+     */
+    static void checkAvailable(LoopProvider p) {
+        String why = p.unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("loop " + p.name() + " cannot run here: " + why);
+        }
+    }
+
     /** @return a new loop of the chosen backend, and its name */
     static EventLoop open(LoopProvider p) {
         EventLoop loop = p.open();

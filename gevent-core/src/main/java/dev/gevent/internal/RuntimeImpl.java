@@ -8,6 +8,7 @@ import dev.gevent.ThrowingRunnable;
 import dev.gevent.WaitIterator;
 import dev.gevent.Waitable;
 import dev.gevent.spi.GeventRuntime;
+import dev.gevent.spi.LoopProvider;
 import dev.gevent.spi.TimeoutTimer;
 import java.time.Duration;
 import java.util.Collection;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /** The runtime gevent-core provides to the {@code dev.gevent} facade. */
 @AutoService(GeventRuntime.class)
@@ -64,6 +66,13 @@ public final class RuntimeImpl implements GeventRuntime {
         Thread t = Thread.currentThread();
         HubImpl hub = t.isVirtual() ? HubImpl.ofScheduler(VirtualThreads.scheduler(t)) : PLATFORM_HUB.get();
         return hub == null || hub.isClosed() ? null : hub;
+    }
+
+    /** Makes the hub of the calling platform thread, which has none yet, on {@code provider}'s loop. */
+    private static HubImpl newHubOfCurrentThread(LoopProvider provider) {
+        HubImpl hub = new HubImpl(Thread.currentThread(), provider);
+        PLATFORM_HUB.set(hub);
+        return hub;
     }
 
     /** @return the strand running the calling code: its greenlet, or its hub's main greenlet */
@@ -190,12 +199,22 @@ public final class RuntimeImpl implements GeventRuntime {
 
     @Override
     public Hub startHubThread(String name) {
+        return startHubThread(name, RuntimeImpl::hubOfCurrentThread);
+    }
+
+    @Override
+    public Hub startHubThread(String name, LoopProvider loop) {
+        Objects.requireNonNull(loop, "loop");
+        return startHubThread(name, () -> newHubOfCurrentThread(loop));
+    }
+
+    private static Hub startHubThread(String name, Supplier<HubImpl> newHub) {
         Objects.requireNonNull(name, "name");
         CompletableFuture<HubImpl> started = new CompletableFuture<>();
         HubImpl.HubThread thread = new HubImpl.HubThread(name, () -> {
             HubImpl hub;
             try {
-                hub = hubOfCurrentThread();
+                hub = newHub.get();
             } catch (Throwable e) {
                 started.completeExceptionally(e);
                 return;
@@ -204,6 +223,11 @@ public final class RuntimeImpl implements GeventRuntime {
             hub.runUntilClosed();
         });
         thread.start();
-        return started.join();
+        try {
+            return started.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // the hub could not be made (no loop can run here): the caller gets the reason itself
+            throw Throwables.sneaky(e.getCause());
+        }
     }
 }

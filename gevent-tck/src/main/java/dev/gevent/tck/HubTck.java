@@ -391,4 +391,12 @@ public class HubTck {
     private static boolean carriedBy(String mountedThread, Thread carrier) {
         return mountedThread.endsWith("@" + carrier.getName());
     }
+
+    @Test
+    void aHubOnAThreadOfItsOwnClosesWhenOneOfItsGreenletsClosesIt() throws Exception {
+        Hub hub = Hub.startThread("closed-from-inside");
+        hub.spawn(hub::close);
+        hub.thread().join(LONG);
+        assertFalse(hub.thread().isAlive(), "the hub went back to polling after its own greenlet closed it");
+    }
 }

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The client side of {@link IdleConnections}, in a process of its own so that its sockets do not
@@ -16,7 +17,8 @@ import java.util.List;
  * byte through it and closes it, {@code warmups} times one after the other, and prints
  * {@code warmed}. On a line from its standard input it opens N connections, prints
  * {@code connected N}, and holds them open without sending anything until its standard input
- * ends; then it closes them.
+ * ends; then it closes them. The kernel chooses each connection's port at connect time: at most
+ * the ephemeral port range's size towards one server port.
  *
  * <pre>{@code
  * java -cp benchmarks.jar dev.gevent.benchmarks.echo.IdleClients host port count warmups
@@ -36,7 +38,7 @@ public final class IdleClients {
         InetSocketAddress server = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         int count = Integer.parseInt(args[2]);
         int warmups = Integer.parseInt(args[3]);
-        IdleConnections.requireFileDescriptors(count, "IdleClients");
+        FileDescriptorLimit.require(count, String.format(Locale.ROOT, "IdleClients: %,d connections", count));
         ByteBuffer one = ByteBuffer.allocate(1);
         for (int i = 0; i < warmups; i++) {
             try (SocketChannel c = SocketChannel.open(server)) {

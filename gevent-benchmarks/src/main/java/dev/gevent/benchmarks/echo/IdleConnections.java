@@ -1,21 +1,22 @@
 package dev.gevent.benchmarks.echo;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import dev.gevent.Gevent;
 import dev.gevent.Hub;
 import dev.gevent.server.StreamServer;
+import dev.gevent.tck.UsedHeap;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,7 @@ import javax.management.ObjectName;
 
 /**
  * What an idle connection costs a server on one hub: runs a {@link StreamServer} with the
- * {@link EchoHandler} in this JVM and has a separate {@link IdleClients} process, first, warm the
+ * {@link EchoHandler} in this JVM and has separate {@link IdleClients} processes, first, warm the
  * server up with short echo connections, then open N connections that send nothing. Once every
  * handler greenlet is parked in its first read, it prints the growth per connection of the used
  * heap (after {@code System.gc()}), of the native memory the JVM committed outside the heap (with
@@ -34,7 +35,7 @@ import javax.management.ObjectName;
  * process's resident set. Kernel socket buffers are in none of them.
  *
  * <pre>{@code
- * java -XX:NativeMemoryTracking=summary --add-opens java.base/java.lang=ALL-UNNAMED \
+ * java -Xmx2g -XX:NativeMemoryTracking=summary --add-opens java.base/java.lang=ALL-UNNAMED \
  *     --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.gevent.benchmarks.echo.IdleConnections \
  *     [count] [bufferBytes] [warmups]
  * }</pre>
@@ -42,13 +43,23 @@ import javax.management.ObjectName;
  * <p>count defaults to 10,000, bufferBytes (each handler's direct buffer) to 1,024 and warmups
  * to 20,000: enough that the handlers park in compiled frames, which take less room on a parked
  * greenlet's stack than interpreted ones, as they do in a server that has been running a while.
- * Both processes need count file descriptors and some more: it fails at once with a message if
- * {@code ulimit -n} is lower.
+ *
+ * <p><b>Many connections (100,000).</b> The server process needs a file descriptor per connection
+ * and some more: it raises its limit if it may ({@link FileDescriptorLimit}), else stops at once
+ * saying what is missing. A connection is unique by its addresses and ports, and a client
+ * address has only the ephemeral ports of {@code net.ipv4.ip_local_port_range} (28,232 by
+ * default) towards one server port; so the hub runs as many listeners (one {@link StreamServer}
+ * each, 127.0.0.1 and a port of its own) as the connections need, and a client process per
+ * listener opens its share of the connections to it. The clients let the kernel choose their
+ * ports at connect time, never by binding: a port bound that way would be kept from every other
+ * program's connections until its TIME_WAIT ends. Each process takes at most the ports less a
+ * margin, its descriptor limit less some spare, and {@code -Didle.perClient=N} if set (to try the
+ * split with fewer connections). The first process also runs the warm-up.
  */
 public final class IdleConnections {
-    /** Descriptors a JVM uses besides the sockets: its jars, libraries, selector, pipes. */
-    private static final int SPARE_DESCRIPTORS = 200;
-    private static final Duration WAIT_LIMIT = Duration.ofMinutes(2);
+    /** Ephemeral ports of a source address left unused: other programs may need some. */
+    private static final int PORT_MARGIN = 1000;
+    private static final Duration WAIT_LIMIT = Duration.ofMinutes(5);
     private static final Pattern NMT_LINE =
             Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)", Pattern.MULTILINE);
 
@@ -66,82 +77,106 @@ public final class IdleConnections {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int bufferBytes = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
         int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
-        requireFileDescriptors(count, "IdleConnections");
+        long limit = FileDescriptorLimit.require(count, String.format(Locale.ROOT, "IdleConnections: %,d connections", count));
+        List<Integer> shares = clientShares(count, limit);
 
         Hub hub = Gevent.getHub();
         AtomicInteger handlers = new AtomicInteger();
         EchoHandler echo = new EchoHandler(bufferBytes);
-        StreamServer server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                (socket, peer) -> {
-                    handlers.incrementAndGet();
-                    try {
-                        echo.handle(socket, peer);
-                    } finally {
-                        handlers.decrementAndGet();
-                    }
-                });
-        server.start();
+        List<StreamServer> servers = new ArrayList<>();
+        for (int i = 0; i < shares.size(); i++) {
+            StreamServer server = new StreamServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    (socket, peer) -> {
+                        handlers.incrementAndGet();
+                        try {
+                            echo.handle(socket, peer);
+                        } finally {
+                            handlers.decrementAndGet();
+                        }
+                    });
+            server.start();
+            servers.add(server);
+        }
 
-        Process clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), IdleClients.class.getName(), "127.0.0.1",
-                Integer.toString(server.address().getPort()), Integer.toString(count), Integer.toString(warmups))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        List<Process> clients = new ArrayList<>();
+        List<ClientReport> reports = new ArrayList<>();
         try {
-            ClientReport report = ClientReport.watch(clients);
+            for (int p = 0; p < shares.size(); p++) {
+                Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), IdleClients.class.getName(), "127.0.0.1",
+                        Integer.toString(servers.get(p).address().getPort()), Integer.toString(shares.get(p)),
+                        Integer.toString(p == 0 ? warmups : 0))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                clients.add(client);
+                reports.add(ClientReport.watch(client));
+            }
             // The warm-up has compiled the server's path: idle handlers park in compiled frames,
             // as they do in a server that has been running for a while.
-            waitFor(clients, () -> report.warmed && handlers.get() == 0, "the warm-up connections to end");
+            waitFor(clients, () -> reports.stream().allMatch(r -> r.warmed) && handlers.get() == 0,
+                    "the warm-up connections to end");
             Snapshot before = Snapshot.take();
             long start = System.nanoTime();
-            clients.getOutputStream().write('\n');
-            clients.getOutputStream().flush();
-            waitFor(clients, () -> handlers.get() == count && report.connected == count, count + " connections");
+            for (Process client : clients) {
+                client.getOutputStream().write('\n');
+                client.getOutputStream().flush();
+            }
+            waitFor(clients, () -> handlers.get() == count && reports.stream().mapToInt(r -> r.connected).sum() == count,
+                    count + " connections");
             // Every handler greenlet has started; once the loop is idle, each is parked in read().
             Gevent.idle();
             long connectMillis = (System.nanoTime() - start) / 1_000_000;
             Snapshot after = Snapshot.take();
-            report(count, bufferBytes, warmups, hub.loopName(), connectMillis, before, after);
+            report(count, bufferBytes, warmups, hub.loopName(), connectMillis, shares.size(), before, after);
         } finally {
             // The clients close their ends; each handler reads the end of the stream and returns.
-            clients.getOutputStream().close();
-            clients.waitFor();
+            for (Process client : clients) {
+                client.getOutputStream().close();
+            }
+            for (Process client : clients) {
+                client.waitFor();
+            }
             waitFor(clients, () -> handlers.get() == 0, "the handlers to end");
-            server.stop();
+            for (StreamServer server : servers) {
+                server.stop();
+            }
             hub.close();
         }
     }
 
-    /** Lets the loop run until {@code condition} holds; fails if the clients die or it takes too long. */
-    private static void waitFor(Process clients, BooleanSupplier condition, String what) throws Exception {
+    /**
+     * @return how many connections each client process opens, to a listener of its own: as few as
+     *     the ports towards one listener and the descriptor limit (which the children inherit) allow
+     */
+    // /proc files report a size of 0, and Files.readString then reads too little: read lines.
+    private static List<Integer> clientShares(int count, long descriptorLimit) throws IOException {
+        String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().trim().split("\\s+");
+        int ports = Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1 - PORT_MARGIN;
+        long perProcess = Math.min(Math.min(ports, descriptorLimit - FileDescriptorLimit.SPARE),
+                Long.getLong("idle.perClient", Long.MAX_VALUE));
+        if (perProcess < 1) {
+            throw new IOException("no room for a client connection: " + ports + " ephemeral ports, descriptor limit " + descriptorLimit);
+        }
+        List<Integer> shares = new ArrayList<>();
+        for (int left = count; left > 0; left -= (int) Math.min(left, perProcess)) {
+            shares.add((int) Math.min(left, perProcess));
+        }
+        return shares;
+    }
+
+    /** Lets the loop run until {@code condition} holds; fails if a client dies or it takes too long. */
+    private static void waitFor(List<Process> clients, BooleanSupplier condition, String what) throws Exception {
         long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
         while (!condition.getAsBoolean()) {
-            if (!clients.isAlive() && clients.exitValue() != 0) {
-                throw new IOException("IdleClients exited with status " + clients.waitFor() + " while waiting for " + what);
+            for (Process client : clients) {
+                if (!client.isAlive() && client.exitValue() != 0) {
+                    throw new IOException("IdleClients exited with status " + client.exitValue() + " while waiting for " + what);
+                }
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new IOException("gave up waiting " + WAIT_LIMIT + " for " + what);
             }
             Gevent.sleep(Duration.ofMillis(10));
-        }
-    }
-
-    /**
-     * Fails with a clear message if this process may not open {@code count} sockets and its own files.
-     *
-     * @param count the sockets it will open
-     * @param who the program, for the message
-     */
-    static void requireFileDescriptors(int count, String who) {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof UnixOperatingSystemMXBean unix) {
-            long limit = unix.getMaxFileDescriptorCount();
-            long needed = (long) count + SPARE_DESCRIPTORS;
-            if (limit < needed) {
-                System.err.printf("%s: %d connections need about %d file descriptors, but ulimit -n is %d;"
-                        + " raise it (ulimit -n %d) or ask for fewer connections%n", who, count, needed, limit, needed);
-                System.exit(2);
-            }
         }
     }
 
@@ -170,10 +205,11 @@ public final class IdleConnections {
         }
     }
 
-    private static void report(int count, int bufferBytes, int warmups, String loop, long connectMillis,
+    private static void report(int count, int bufferBytes, int warmups, String loop, long connectMillis, int clientProcesses,
                                Snapshot before, Snapshot after) {
         System.out.printf(Locale.ROOT, "%,d idle connections on one hub (%s loop), each handler parked in read with a %,d-byte direct buffer;"
-                + " connected in %,d ms, after %,d warm-up connections%n", count, loop, bufferBytes, connectMillis, warmups);
+                + " connected in %,d ms from %d client process(es), one per listener, after %,d warm-up connections; max heap %,d MiB%n",
+                count, loop, bufferBytes, connectMillis, clientProcesses, warmups, Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf(Locale.ROOT, "heap used:             %,11d bytes, %,7d per connection%n",
                 after.heapUsed - before.heapUsed, (after.heapUsed - before.heapUsed) / count);
         if (after.nmtKb.isEmpty()) {
@@ -201,7 +237,7 @@ public final class IdleConnections {
     /** The process's memory at one moment. */
     private record Snapshot(long heapUsed, long rssKb, Map<String, Long> nmtKb) {
         static Snapshot take() throws IOException {
-            long heap = usedHeap();
+            long heap = UsedHeap.afterGc();
             return new Snapshot(heap, residentKb(), nmtCommittedKb());
         }
 
@@ -212,17 +248,6 @@ public final class IdleConnections {
         long nativeKb() {
             return nmtKb.getOrDefault("Total", 0L) - nmtKb.getOrDefault("Java Heap", 0L)
                     - nmtKb.getOrDefault("Compiler", 0L) - nmtKb.getOrDefault("Arena Chunk", 0L);
-        }
-
-        /** The used heap once the garbage is gone; several collections, since one may leave some. */
-        private static long usedHeap() {
-            Runtime rt = Runtime.getRuntime();
-            long used = Long.MAX_VALUE;
-            for (int i = 0; i < 5; i++) {
-                System.gc();
-                used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-            }
-            return used;
         }
 
         private static long residentKb() throws IOException {

@@ -27,20 +27,29 @@ final class NettyEcho {
     }
 
     /**
+     * @param args the server's arguments: the port, then optionally the number of event loops
+     * @return the number of event loops (default 1)
+     */
+    static int loops(String[] args) {
+        return args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    }
+
+    /**
      * Listens on the loopback address and serves until the process is killed. Prints
      * {@code listening on PORT (CHANNEL)} once it accepts connections, CHANNEL being the class of
      * the listening channel (which names the transport that is really in use), then a line saying
      * whether Netty found {@code sun.misc.Unsafe} (its fastest buffers need it).
      *
      * @param port the port; 0 for any free one
+     * @param loops the number of event loops
      * @param transport the transport's name, for the second line
      * @param ioHandler the factory of the event loop's I/O handler
      * @param listenerClass the transport's server channel
      * @throws InterruptedException if interrupted while serving
      */
-    static void serve(int port, String transport, IoHandlerFactory ioHandler,
+    static void serve(int port, int loops, String transport, IoHandlerFactory ioHandler,
             Class<? extends ServerChannel> listenerClass) throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ioHandler);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, ioHandler);
         try {
             Channel listener = new ServerBootstrap()
                     .group(group)
@@ -54,7 +63,7 @@ final class NettyEcho {
                     .channel();
             System.out.println("listening on " + ((InetSocketAddress) listener.localAddress()).getPort()
                     + " (" + listener.getClass().getSimpleName() + ")");
-            System.out.println("Netty " + transport + ", one event loop, pooled direct buffers, unsafe: "
+            System.out.println("Netty " + transport + ", " + loops + " event loop(s), pooled direct buffers, unsafe: "
                     + PlatformDependent.hasUnsafe());
             listener.closeFuture().sync();
         } finally {

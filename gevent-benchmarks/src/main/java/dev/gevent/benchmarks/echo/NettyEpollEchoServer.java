@@ -7,11 +7,11 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 /**
  * The echo benchmark's native peer: Netty 4.2 on its native epoll transport
  * ({@link EpollIoHandler}: {@code epoll} through Netty's own JNI library for Linux x86-64,
- * level-triggered, as every 4.2 release is), the {@link NettyEcho} server with one event loop.
+ * level-triggered, as every 4.2 release is), the {@link NettyEcho} server with one event loop (or N).
  *
  * <pre>{@code
  * java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
- *     -cp benchmarks.jar dev.gevent.benchmarks.echo.NettyEpollEchoServer port
+ *     -cp benchmarks.jar dev.gevent.benchmarks.echo.NettyEpollEchoServer port [loops]
  * }</pre>
  *
  * <p>It listens on the loopback address (port 0: any free port), prints
@@ -27,7 +27,7 @@ public final class NettyEpollEchoServer {
     /**
      * Serves until the process is killed.
      *
-     * @param args the port
+     * @param args the port, then optionally the number of event loops (default 1)
      * @throws InterruptedException if interrupted while serving
      * @throws IllegalStateException if Netty's native epoll transport is unavailable here
      */
@@ -36,7 +36,7 @@ public final class NettyEpollEchoServer {
             Throwable cause = Epoll.unavailabilityCause();
             throw new IllegalStateException("Netty's native epoll transport is unavailable: " + cause, cause);
         }
-        NettyEcho.serve(Integer.parseInt(args[0]), "native epoll", EpollIoHandler.newFactory(),
+        NettyEcho.serve(Integer.parseInt(args[0]), NettyEcho.loops(args), "native epoll", EpollIoHandler.newFactory(),
                 EpollServerSocketChannel.class);
     }
 }
