@@ -53,7 +53,8 @@ public final class HttpHelloServer {
         return server;
     }
 
-    private static void hello(HttpExchange exchange) throws IOException {
+    /** Answers 200 {@code Hello, World!} (text/plain); also the {@code httpsserver} example's handler. */
+    static void hello(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/plain");
         exchange.sendResponseHeaders(200, HELLO.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -54,6 +54,10 @@ public final class Main {
                 HttpHelloServer::main));
         EXAMPLES.put("http_json", new Example(JsonApiServer.USAGE, "a small JSON API (a to-do list) on the HTTP server",
                 JsonApiServer::main));
+        EXAMPLES.put("httpsserver", new Example(HttpsHelloServer.USAGE,
+                "the httpserver hello over TLS (HttpsServer), keys from a PKCS12 key store", HttpsHelloServer::main));
+        EXAMPLES.put("webproxy", new Example(WebProxy.USAGE,
+                "fetches URLs for you (GET /URL), the links of HTML pages rewritten to go through it", WebProxy::main));
     }
 
     private Main() {

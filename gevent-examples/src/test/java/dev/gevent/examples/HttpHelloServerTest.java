@@ -40,9 +40,7 @@ class HttpHelloServerTest {
             for (String path : List.of("/", "/any/path?x=1", "/favicon.ico")) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, r.statusCode());
-                assertEquals("Hello, World!", r.body());
-                assertEquals("text/plain", r.headers().firstValue("Content-Type").orElseThrow());
+                assertHello(r);
             }
         }
         hub.call(() -> {
@@ -50,5 +48,12 @@ class HttpHelloServerTest {
             return null;
         });
         assertEquals(List.of(), hub.errors());
+    }
+
+    /** Asserts that {@code r} is the hello example's answer; also the {@code httpsserver} test's check. */
+    static void assertHello(HttpResponse<String> r) {
+        assertEquals(200, r.statusCode());
+        assertEquals("Hello, World!", r.body());
+        assertEquals("text/plain", r.headers().firstValue("Content-Type").orElseThrow());
     }
 }

@@ -33,7 +33,7 @@ class MainTest {
         Outcome outcome = run();
         assertEquals(2, outcome.status());
         for (String name : new String[] {"demo", "echoserver", "portforwarder", "udp_server", "udp_client", "sslechoserver",
-                "concurrent_download", "httpserver", "http_json"}) {
+                "concurrent_download", "httpserver", "http_json", "httpsserver", "webproxy"}) {
             assertTrue(outcome.err().contains("\n  " + name + " "), () -> name + " missing from:\n" + outcome.err());
         }
     }

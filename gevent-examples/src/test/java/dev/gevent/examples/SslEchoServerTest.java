@@ -9,16 +9,10 @@ import dev.gevent.server.StreamServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code keytool}, driven by a plain JDK TLS client that trusts that key store's certificate.
  */
 class SslEchoServerTest {
-    private static final String PASSWORD = "changeit";
+    private static final String PASSWORD = TestKeyStore.PASSWORD;
 
     @TempDir
     static Path dir;
@@ -37,19 +31,7 @@ class SslEchoServerTest {
 
     @BeforeAll
     static void makeKeyStore() throws Exception {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Assumptions.assumeTrue(Files.isExecutable(keytool), "no keytool beside this JVM: " + keytool);
-        keyStore = dir.resolve("server.p12");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keyStore.toString(),
-                "-storepass", PASSWORD, "-keypass", PASSWORD)
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool did not finish");
-        assertEquals(0, process.exitValue(), "keytool failed:\n" + output);
+        keyStore = TestKeyStore.make(dir);
     }
 
     @Test
@@ -62,7 +44,7 @@ class SslEchoServerTest {
             StreamServer server = hub.call(() -> SslEchoServer.start(options.port(), serverContext, log.stream()));
             int port = server.address().getPort();
             assertTrue(log.lines().getFirst().startsWith("sslechoserver: listening on 127.0.0.1:" + port + " "), log.lines()::toString);
-            try (SSLSocket client = (SSLSocket) clientContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+            try (SSLSocket client = (SSLSocket) TestKeyStore.clientContext(keyStore).getSocketFactory().createSocket("127.0.0.1", port)) {
                 client.setSoTimeout(10_000);
                 OutputStream out = client.getOutputStream();
                 InputStream in = client.getInputStream();
@@ -92,17 +74,5 @@ class SslEchoServerTest {
                 () -> SslEchoServer.parse(new String[] {"0", dir.resolve("missing.p12").toString(), PASSWORD}));
         assertThrows(IllegalArgumentException.class, () -> SslEchoServer.parse(new String[] {"0", dir.toString(), PASSWORD}));
         assertThrows(IllegalArgumentException.class, () -> SslEchoServer.parse(new String[] {"https", keyStore.toString(), PASSWORD}));
-    }
-
-    private static SSLContext clientContext() throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            trusted.load(in, PASSWORD.toCharArray());
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 }
