@@ -482,7 +482,7 @@ final class EpollTransport implements Transport {
         long address = direct ? Native.positionAddress(dst) : scratch.bouncePointer;
         long n;
         do {
-            n = libc.read(socket.fd, address, wanted);
+            n = libc.recv(socket.fd, address, wanted, 0);
         } while (n < 0 && Native.errno() == Linux.EINTR);
         if (n < 0) {
             int errno = Native.errno();

@@ -32,6 +32,12 @@ public interface LibC {
     /** write(2). */
     @ssize_t long write(int fd, @intptr_t long buffer, @size_t long count);
 
+    /**
+     * recv(2), for stream sockets in place of read(2): the kernel goes straight to the socket,
+     * without the file layer read(2) passes through (position lock, area check, notification).
+     */
+    @ssize_t long recv(int fd, @intptr_t long buffer, @size_t long count, int flags);
+
     /** send(2). */
     @ssize_t long send(int fd, @intptr_t long buffer, @size_t long count, int flags);
 
