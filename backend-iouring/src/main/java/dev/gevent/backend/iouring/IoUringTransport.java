@@ -179,11 +179,8 @@ final class IoUringTransport implements Transport {
         if (slot.stashed) {
             return readStashed(slot, dst);
         }
-        ByteBuffer bounce = dst.isDirect() ? null : loop.buffers.take(dst.remaining());
-        slot.arm(Op.READ, completion, dst, bounce);
-        long address = bounce == null ? Scratch.address(dst, dst.position()) : Scratch.address(bounce);
-        int length = bounce == null ? dst.remaining() : Math.min(dst.remaining(), bounce.capacity());
-        loop.submit(socket, slot, Linux.OP_RECV, address, length, 0, 0);
+        slot.arm(Op.READ, completion, dst, dst.isDirect() ? null : loop.buffers.take(dst.remaining()));
+        loop.submit(socket, slot, Linux.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
         return PENDING;
     }
 
@@ -212,20 +209,12 @@ final class IoUringTransport implements Transport {
         Slot slot = socket.output;
         slot.requireIdle(Op.WRITE);
         requireRemaining(src, Op.WRITE);
-        long address;
-        int length;
-        ByteBuffer bounce = null;
-        if (src.isDirect()) {
-            address = Scratch.address(src, src.position());
-            length = src.remaining();
-        } else {
-            bounce = loop.buffers.take(src.remaining());
-            length = Math.min(src.remaining(), bounce.capacity());
-            bounce.put(0, src, src.position(), length);
-            address = Scratch.address(bounce);
+        slot.arm(Op.WRITE, completion, src, src.isDirect() ? null : loop.buffers.take(src.remaining()));
+        int length = slot.kernelLength();
+        if (slot.bounce != null) {
+            slot.bounce.put(0, src, src.position(), length);
         }
-        slot.arm(Op.WRITE, completion, src, bounce);
-        loop.submit(socket, slot, Linux.OP_SEND, address, length, 0, Linux.MSG_NOSIGNAL);
+        loop.submit(socket, slot, Linux.OP_SEND, slot.kernelAddress(), length, 0, Linux.MSG_NOSIGNAL);
         return PENDING;
     }
 
@@ -268,11 +257,8 @@ final class IoUringTransport implements Transport {
             return receiveStashed(slot, dst);
         }
         long area = slot.message();
-        ByteBuffer bounce = dst.isDirect() ? null : loop.buffers.take(dst.remaining());
-        long address = bounce == null ? Scratch.address(dst, dst.position()) : Scratch.address(bounce);
-        int length = bounce == null ? dst.remaining() : Math.min(dst.remaining(), bounce.capacity());
-        Msg.fill(slot.message, area, address, length, Linux.SOCKADDR_STORAGE);
-        slot.arm(Op.RECEIVE, completion, dst, bounce);
+        slot.arm(Op.RECEIVE, completion, dst, dst.isDirect() ? null : loop.buffers.take(dst.remaining()));
+        Msg.fill(slot.message, area, slot.kernelAddress(), slot.kernelLength(), Linux.SOCKADDR_STORAGE);
         loop.submit(socket, slot, Linux.OP_RECVMSG, area, 1, 0, 0);
         return null;
     }
@@ -412,7 +398,11 @@ final class IoUringTransport implements Transport {
         socket.markClosed();
         Slot input = socket.input;
         if (input.busy()) {
-            loop.cancelInKernel(input);
+            int result = loop.cancelInKernel(input);
+            if (input.op == Op.ACCEPT && result >= 0) {
+                // accepted while being cancelled: nobody will ever get it
+                libc.close(result);
+            }
         }
         if (socket.output.busy()) {
             loop.cancelInKernel(socket.output);
@@ -562,18 +552,9 @@ final class IoUringTransport implements Transport {
     private void retry(IoUringSocket socket, Slot slot) {
         switch (slot.op) {
             case ACCEPT -> submitAccept(socket, true);
-            case READ -> {
-                long address = slot.bounce == null ? Scratch.address(slot.buffer, slot.position) : Scratch.address(slot.bounce);
-                int length = slot.bounce == null ? slot.buffer.remaining()
-                        : Math.min(slot.buffer.remaining(), slot.bounce.capacity());
-                loop.resubmit(socket, slot, Linux.OP_RECV, address, length, 0, 0);
-            }
-            case WRITE -> {
-                long address = slot.bounce == null ? Scratch.address(slot.buffer, slot.position) : Scratch.address(slot.bounce);
-                int length = slot.bounce == null ? slot.buffer.remaining()
-                        : Math.min(slot.buffer.remaining(), slot.bounce.capacity());
-                loop.resubmit(socket, slot, Linux.OP_SEND, address, length, 0, Linux.MSG_NOSIGNAL);
-            }
+            case READ -> loop.resubmit(socket, slot, Linux.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
+            case WRITE -> loop.resubmit(socket, slot, Linux.OP_SEND, slot.kernelAddress(), slot.kernelLength(), 0,
+                    Linux.MSG_NOSIGNAL);
             case RECEIVE -> loop.resubmit(socket, slot, Linux.OP_RECVMSG, slot.messagePointer, 1, 0, 0);
             case SEND -> loop.resubmit(socket, slot, Linux.OP_SENDMSG, slot.messagePointer, 1, 0, Linux.MSG_NOSIGNAL);
             case CONNECT -> loop.resubmit(socket, slot, Linux.OP_CONNECT, slot.messagePointer + Msg.ADDRESS, 0,

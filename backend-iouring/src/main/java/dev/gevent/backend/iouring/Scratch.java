@@ -31,7 +31,8 @@ final class Scratch {
 
     /** @return the address of a direct buffer's first byte (not of its position) */
     static long address(ByteBuffer direct) {
-        return MemorySegment.ofBuffer(direct.duplicate().clear()).address();
+        // ofBuffer starts the segment at the position; no duplicate of the buffer is needed
+        return MemorySegment.ofBuffer(direct).address() - direct.position();
     }
 
     /** @return the address of a direct buffer's byte at {@code position} */

@@ -82,6 +82,16 @@ final class Slot {
         return c;
     }
 
+    /** @return where the kernel reads or writes the bytes: the bounce buffer, or the caller's at its position */
+    long kernelAddress() {
+        return bounce != null ? Scratch.address(bounce) : Scratch.address(buffer, position);
+    }
+
+    /** @return how many bytes the kernel may read or write at {@link #kernelAddress()} */
+    int kernelLength() {
+        return bounce != null ? Math.min(buffer.remaining(), bounce.capacity()) : buffer.remaining();
+    }
+
     /** @return the address of this slot's message area, made on first use */
     long message() {
         if (message == null) {
