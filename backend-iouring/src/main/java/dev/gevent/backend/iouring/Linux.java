@@ -72,12 +72,10 @@ final class Linux {
     static final int ENETUNREACH = 101;
     static final int ECONNABORTED = 103;
     static final int ECONNRESET = 104;
-    static final int EISCONN = 106;
     static final int ENOTCONN = 107;
     static final int ETIMEDOUT = 110;
     static final int ECONNREFUSED = 111;
     static final int EHOSTUNREACH = 113;
-    static final int EALREADY = 114;
     static final int ECANCELED = 125;
 
     static final long SYS_IO_URING_SETUP = 425;
@@ -97,7 +95,6 @@ final class Linux {
     static final int OFF_HEAD = 0;
     static final int OFF_TAIL = 4;
     static final int OFF_RING_MASK = 8;
-    static final int OFF_RING_ENTRIES = 12;
     static final int OFF_SQ_FLAGS = 16;
     static final int OFF_SQ_ARRAY = 24;
     static final int OFF_CQ_CQES = 20;
