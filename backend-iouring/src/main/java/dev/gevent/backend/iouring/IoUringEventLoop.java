@@ -1,0 +1,282 @@
+package dev.gevent.backend.iouring;
+
+import dev.gevent.spi.Completion;
+import dev.gevent.spi.EventLoop;
+import dev.gevent.spi.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.channels.AsynchronousCloseException;
+
+/**
+ * The {@code io_uring} event loop: one io_uring instance, an eventfd to wake it, the sockets its
+ * {@link IoUringTransport} opened and the bookkeeping of their operations. Single-threaded except
+ * {@link #wakeup()}.
+ *
+ * <p><b>Submission.</b> Operations started while greenlets run only write SQEs; the next
+ * {@link #poll} submits all of them and waits for completions in one io_uring_enter. The hub thread
+ * is the only submitter.
+ *
+ * <p><b>user_data.</b> An operation's CQE names it by {@code generation << 32 | index << 1 |
+ * direction}: the socket's index in the {@link SocketTable}, its direction, and the slot's count of
+ * operations, so a CQE that arrives for an operation the loop is done with (a socket closed and its
+ * index reused) matches no slot and is dropped. 0 marks CQEs nobody waits for, the sign bit the
+ * wake-up READ.
+ *
+ * <p><b>Cancellation.</b> The kernel owns an operation's buffer until its CQE, also after an
+ * ASYNC_CANCEL, and the CQE may report that it completed after all. So {@link #withdraw} submits the
+ * cancel and waits for the target's CQE before it returns (for socket operations, which wait in the
+ * kernel's internal poll, the cancel completes them at once, within the same io_uring_enter):
+ * afterwards the buffer is the caller's again, nothing is registered, and whatever the operation
+ * took from the kernel is kept in its slot for the next operation, never lost. Closing a socket
+ * does the same for its pending operations before close(2), so no operation of the kernel ever
+ * outlives its descriptor number.
+ *
+ * <p>A completion that throws disturbs nothing: its slot is already clear, the other ready
+ * completions still run, and {@link #poll} (or the {@code close} that called it) rethrows the first
+ * such exception, with later ones suppressed, once the loop's state is consistent.
+ */
+final class IoUringEventLoop implements EventLoop {
+    private static final int SQ_ENTRIES = 1024;
+    private static final int CQ_ENTRIES = 8192;
+    private static final long WAKEUP = Long.MIN_VALUE;
+
+    private final Arena arena = Arena.ofShared();
+    private final LibC libc = new LibC(arena);
+    private final Scratch scratch = new Scratch(libc);
+    private final Ring ring;
+    private final WakeupSignal wakeup;
+    private final IoUringTransport transport;
+    private final SocketTable sockets = new SocketTable();
+    final BufferPool buffers = new BufferPool();
+    private int pending;
+    /** Counts the completions called, so that a poll knows whether it ran any. */
+    private long completed;
+    private boolean woken;
+    private boolean closed;
+    private Throwable completionFailure;
+
+    IoUringEventLoop() {
+        try {
+            ring = new Ring(libc, arena, SQ_ENTRIES, CQ_ENTRIES);
+        } catch (IOException e) {
+            arena.close();
+            throw new UncheckedIOException("cannot set up an io_uring instance", e);
+        }
+        int efd = libc.eventfd(0, Linux.EFD_CLOEXEC);
+        if (efd < 0) {
+            IOException e = Errno.socket(libc.errno());
+            ring.close();
+            arena.close();
+            throw new UncheckedIOException("cannot create an eventfd", e);
+        }
+        wakeup = new WakeupSignal(efd, arena);
+        armWakeup();
+        transport = new IoUringTransport(this, scratch);
+    }
+
+    private void armWakeup() {
+        long sqe = ring.next();
+        ring.prepare(sqe, Linux.OP_READ, wakeup.fd, wakeup.sink, Long.BYTES, 0, 0, WAKEUP);
+    }
+
+    @Override
+    public void poll(long timeoutNanos) {
+        ensureOpen();
+        if (timeoutNanos < 0 && timeoutNanos != FOREVER) {
+            throw new IllegalArgumentException("poll timeout must be 0, positive or FOREVER, not " + timeoutNanos);
+        }
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long completedBefore = completed;
+        woken = false;
+        try {
+            for (;;) {
+                long wait = timeoutNanos;
+                if (timeoutNanos > 0) {
+                    wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
+                        wait = 0;
+                    }
+                }
+                ring.submitAndWait(wait);
+                dispatch();
+                if (closed || woken || completed != completedBefore || wait == 0) {
+                    break;
+                }
+            }
+        } finally {
+            if (!closed) {
+                wakeup.clear();
+            }
+        }
+        Throwable failure = completionFailure;
+        completionFailure = null;
+        Failures.rethrow(failure);
+    }
+
+    private void dispatch() {
+        while (!closed && ring.hasCompletion()) {
+            long userData = ring.take();
+            int result = ring.result();
+            if (userData == Ring.IGNORED) {
+                continue;
+            }
+            if (userData == WAKEUP) {
+                woken = true;
+                armWakeup();
+                continue;
+            }
+            IoUringSocket socket = sockets.at((int) ((userData & 0xffff_ffffL) >>> 1));
+            if (socket == null) {
+                continue;
+            }
+            Slot slot = (userData & 1) == 0 ? socket.input : socket.output;
+            if (slot.userData == userData) {
+                completionFailure = Failures.merge(completionFailure, transport.finish(socket, slot, result));
+            }
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        wakeup.raise();
+    }
+
+    @Override
+    public Transport transport() {
+        return transport;
+    }
+
+    @Override
+    public int pendingOperations() {
+        return pending;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Throwable failure = null;
+        for (int i = 0; i < sockets.capacity(); i++) {
+            IoUringSocket socket = sockets.at(i);
+            if (socket != null) {
+                failure = Failures.merge(failure, transport.release(socket));
+            }
+        }
+        // The wake-up READ writes into the arena: it must be over before the arena goes.
+        cancelInKernel(WAKEUP);
+        wakeup.close(libc);
+        ring.close();
+        arena.close();
+        Failures.rethrow(failure);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this io_uring event loop is closed");
+        }
+    }
+
+    /** Adds a new descriptor to the loop's sockets. */
+    IoUringSocket register(int fd, Kind kind, int family, IoUringTransport owner) {
+        IoUringSocket socket = new IoUringSocket(fd, kind, family, owner);
+        sockets.add(socket);
+        return socket;
+    }
+
+    /** Forgets a socket whose operations are over. */
+    void forget(IoUringSocket socket) {
+        sockets.remove(socket);
+    }
+
+    /**
+     * Queues the operation armed in {@code slot}: its SQE goes to the kernel with the next
+     * io_uring_enter.
+     */
+    void submit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
+        int generation = (slot.generation + 1) & 0x7fff_ffff;
+        slot.generation = generation == 0 ? 1 : generation;
+        slot.userData = (long) slot.generation << 32 | (long) socket.index << 1 | slot.index;
+        long sqe = ring.next();
+        ring.prepare(sqe, opcode, socket.fd, address, length, offset, opFlags, slot.userData);
+        pending++;
+    }
+
+    /** Queues the same operation again (it ended in a way that only means: try again). */
+    void resubmit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
+        pending--;
+        submit(socket, slot, opcode, address, length, offset, opFlags);
+    }
+
+    /**
+     * Cancels the operation in {@code slot} in the kernel and waits for its CQE.
+     *
+     * @return its result: -ECANCELED if it was withdrawn, or what it did before the cancel reached it
+     */
+    int cancelInKernel(Slot slot) {
+        int result = cancelInKernel(slot.userData);
+        slot.userData = 0;
+        return result;
+    }
+
+    private int cancelInKernel(long userData) {
+        long sqe = ring.next();
+        ring.prepare(sqe, Linux.OP_ASYNC_CANCEL, -1, userData, 0, 0, 0, Ring.IGNORED);
+        return ring.await(userData);
+    }
+
+    /** Ends the operation in {@code slot} without calling its completion. */
+    void withdrawn(Slot slot) {
+        release(slot);
+        slot.clear();
+        pending--;
+    }
+
+    /** @return what the completion threw, or null */
+    Throwable complete(Slot slot, long result, Object value) {
+        release(slot);
+        Completion completion = slot.clear();
+        pending--;
+        completed++;
+        try {
+            completion.complete(result, value);
+            return null;
+        } catch (RuntimeException | Error e) {
+            return e;
+        }
+    }
+
+    /** @return what the completion threw, or null */
+    Throwable fail(Slot slot, IOException error) {
+        release(slot);
+        Completion completion = slot.clear();
+        pending--;
+        completed++;
+        try {
+            completion.fail(error);
+            return null;
+        } catch (RuntimeException | Error e) {
+            return e;
+        }
+    }
+
+    private void release(Slot slot) {
+        if (slot.bounce != null) {
+            buffers.give(slot.bounce);
+        }
+    }
+
+    /** Fails what was pending on a socket that was just closed; @return what the completions threw */
+    Throwable abort(IoUringSocket socket) {
+        Throwable failure = null;
+        if (socket.input.busy()) {
+            failure = fail(socket.input, new AsynchronousCloseException());
+        }
+        if (socket.output.busy()) {
+            failure = Failures.merge(failure, fail(socket.output, new AsynchronousCloseException()));
+        }
+        return failure;
+    }
+}
