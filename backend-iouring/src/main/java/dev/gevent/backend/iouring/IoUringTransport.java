@@ -19,13 +19,15 @@ import java.util.Objects;
  * options, addresses, shutdown and close are direct system calls, which complete at once as the
  * contract wants them to.
  *
- * <p><b>No fast path.</b> Unlike the readiness loops, an operation does not try its system call
- * first: it always returns {@link #PENDING}. A direct non-blocking recv(2) would cost a system call
- * of its own and, in request/response traffic, mostly find the socket empty; queued in the ring it
- * costs no system call (it rides on the iteration's one io_uring_enter, shared by every socket),
- * and the kernel still tries it at once when it is submitted, so data that is already there is read
- * within that same call. The price is a round trip through the hub per operation, a greenlet switch
- * (about 130 ns) rather than a system call (a microsecond or more).
+ * <p><b>Reads through the ring, writes tried first.</b> A read is always queued ({@link #PENDING}): a
+ * direct non-blocking recv(2) would cost a system call of its own and, in request/response traffic,
+ * mostly find the socket empty; queued, it rides on the iteration's one io_uring_enter, shared by
+ * every socket, and the kernel still tries it at once when it is submitted. A stream write is the
+ * other way round: a socket's send buffer almost always has room, so send(2) with MSG_DONTWAIT
+ * completes it at once, and the greenlet goes on without parking; only a write that finds the buffer
+ * full (EAGAIN) goes through the ring. Through the ring, every write would cost its greenlet a park
+ * and a resume through the hub and wait for the next io_uring_enter: measured on the echo benchmark
+ * (BENCHMARKS.md, "Echo on io_uring"), that round trip costs more than the system call it saves.
  *
  * <p>Heap buffers go through a pooled direct buffer that the operation owns until its CQE, at most
  * {@link BufferPool#MAX} bytes a call (a stream read or write may transfer less than asked);
@@ -209,6 +211,10 @@ final class IoUringTransport implements Transport {
         Slot slot = socket.output;
         slot.requireIdle(Op.WRITE);
         requireRemaining(src, Op.WRITE);
+        long sent = sendNow(socket, src);
+        if (sent > 0) {
+            return sent;
+        }
         slot.arm(Op.WRITE, completion, src, src.isDirect() ? null : loop.buffers.take(src.remaining()));
         int length = slot.kernelLength();
         if (slot.bounce != null) {
@@ -546,6 +552,45 @@ final class IoUringTransport implements Transport {
             slot.buffer.put(slot.position, slot.bounce, 0, n);
         }
         slot.buffer.position(slot.position + n);
+    }
+
+    /**
+     * Tries a stream write at once: send(2) with MSG_DONTWAIT, from the caller's direct buffer or
+     * through a pooled one.
+     *
+     * @return the bytes sent (the buffer's position moved past them), or 0 if the send buffer is
+     *     full or the call was interrupted: then the write goes through the ring
+     * @throws IOException what the connection failed with
+     */
+    private long sendNow(IoUringSocket socket, ByteBuffer src) throws IOException {
+        int position = src.position();
+        ByteBuffer bounce = src.isDirect() ? null : loop.buffers.take(src.remaining());
+        try {
+            long address;
+            int length;
+            if (bounce == null) {
+                address = Scratch.address(src, position);
+                length = src.remaining();
+            } else {
+                length = Math.min(src.remaining(), bounce.capacity());
+                bounce.put(0, src, position, length);
+                address = Scratch.address(bounce);
+            }
+            long n = libc.send(socket.fd, address, length, Linux.MSG_NOSIGNAL | Linux.MSG_DONTWAIT);
+            if (n > 0) {
+                src.position(position + (int) n);
+                return n;
+            }
+            int errno = n < 0 ? libc.errno() : Linux.EAGAIN;
+            if (errno == Linux.EAGAIN || errno == Linux.EINTR) {
+                return 0;
+            }
+            throw Errno.stream(errno);
+        } finally {
+            if (bounce != null) {
+                loop.buffers.give(bounce);
+            }
+        }
     }
 
     /** Queues the operation in {@code slot} again, as it was. */

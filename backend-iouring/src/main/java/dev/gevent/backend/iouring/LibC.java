@@ -34,6 +34,7 @@ final class LibC {
     private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = bind("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = bind("getsockopt",
@@ -110,6 +111,14 @@ final class LibC {
     int shutdown(int fd, int how) {
         try {
             return (int) SHUTDOWN.invokeExact(state, fd, how);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    long send(int fd, long buffer, long length, int flags) {
+        try {
+            return (long) SEND.invokeExact(state, fd, buffer, length, flags);
         } catch (Throwable e) {
             throw unexpected(e);
         }

@@ -22,6 +22,7 @@ final class Linux {
     static final int SHUT_RD = 0;
     static final int SHUT_WR = 1;
 
+    static final int MSG_DONTWAIT = 0x40;
     static final int MSG_NOSIGNAL = 0x4000;
 
     static final int SOL_SOCKET = 1;
