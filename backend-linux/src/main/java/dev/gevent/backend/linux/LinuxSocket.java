@@ -24,16 +24,17 @@ public abstract class LinuxSocket {
     }
 
     /** @return false once the transport closed it */
-    public boolean isOpen() {
+    public final boolean isOpen() {
         return open;
     }
 
-    public void markClosed() {
+    /** Marks the socket closed, before its transport closes the descriptor. */
+    public final void markClosed() {
         open = false;
     }
 
     /** @throws IllegalArgumentException if this socket is not of {@code needed} kind */
-    public void require(Kind needed, String operation) {
+    public final void require(Kind needed, String operation) {
         if (kind != needed) {
             throw new IllegalArgumentException(operation + " needs a " + needed.label + ", not " + this);
         }
