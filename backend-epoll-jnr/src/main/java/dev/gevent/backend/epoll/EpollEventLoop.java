@@ -1,5 +1,10 @@
 package dev.gevent.backend.epoll;
 
+import dev.gevent.backend.linux.Failures;
+import dev.gevent.backend.linux.Kind;
+import dev.gevent.backend.linux.Linux;
+import dev.gevent.backend.linux.LinuxSockets;
+import dev.gevent.backend.linux.SocketCalls;
 import dev.gevent.spi.Completion;
 import dev.gevent.spi.EventLoop;
 import dev.gevent.spi.Transport;
@@ -43,16 +48,18 @@ final class EpollEventLoop implements EventLoop {
     private static final int MAX_EVENTS = 256;
     /** The epoll_event data of the wake-up eventfd; no socket's token is -1. */
     private static final long WAKEUP_TOKEN = -1;
-    private static final int REGISTRATION = Linux.EPOLLIN | Linux.EPOLLOUT | Linux.EPOLLRDHUP | Linux.EPOLLET;
-    private static final int INPUT_READY = Linux.EPOLLIN | Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR;
-    private static final int OUTPUT_READY = Linux.EPOLLOUT | Linux.EPOLLHUP | Linux.EPOLLERR;
-    private static final int HANG_UP = Linux.EPOLLRDHUP | Linux.EPOLLHUP | Linux.EPOLLERR;
+    private static final int REGISTRATION = EpollAbi.EPOLLIN | EpollAbi.EPOLLOUT | EpollAbi.EPOLLRDHUP | EpollAbi.EPOLLET;
+    private static final int INPUT_READY = EpollAbi.EPOLLIN | EpollAbi.EPOLLRDHUP | EpollAbi.EPOLLHUP | EpollAbi.EPOLLERR;
+    private static final int OUTPUT_READY = EpollAbi.EPOLLOUT | EpollAbi.EPOLLHUP | EpollAbi.EPOLLERR;
+    private static final int HANG_UP = EpollAbi.EPOLLRDHUP | EpollAbi.EPOLLHUP | EpollAbi.EPOLLERR;
 
     private final LibC libc = Native.LIBC;
+    private final SocketCalls calls = new JnrSocketCalls(libc);
     private final int epfd;
     private final WakeupSignal wakeup;
-    private final Scratch scratch = new Scratch();
-    private final ByteBuffer events = Native.allocate(MAX_EVENTS * Linux.EPOLL_EVENT_SIZE);
+    private final LinuxSockets linuxSockets = new LinuxSockets(calls, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
+    private final Scratch scratch = new Scratch(linuxSockets);
+    private final ByteBuffer events = Native.allocate(MAX_EVENTS * EpollAbi.EPOLL_EVENT_SIZE);
     private final long eventsPointer = Native.address(events);
     private final EpollTransport transport;
     private final SocketTable sockets = new SocketTable();
@@ -65,25 +72,25 @@ final class EpollEventLoop implements EventLoop {
     private Throwable completionFailure;
 
     EpollEventLoop() {
-        epfd = libc.epoll_create1(Linux.EPOLL_CLOEXEC);
+        epfd = libc.epoll_create1(EpollAbi.EPOLL_CLOEXEC);
         if (epfd < 0) {
-            throw new UncheckedIOException("cannot create an epoll instance", Errno.socket(Native.errno()));
+            throw new UncheckedIOException("cannot create an epoll instance", calls.socketError(Native.errno()));
         }
         int efd = libc.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK);
         if (efd < 0) {
-            IOException e = Errno.socket(Native.errno());
+            IOException e = calls.socketError(Native.errno());
             libc.close(epfd);
             throw new UncheckedIOException("cannot create an eventfd", e);
         }
         wakeup = new WakeupSignal(efd);
         // Level-triggered: the eventfd stays reported until the hub drains it after the poll.
-        if (ctlAdd(efd, Linux.EPOLLIN, WAKEUP_TOKEN) < 0) {
-            IOException e = Errno.socket(Native.errno());
+        if (ctlAdd(efd, EpollAbi.EPOLLIN, WAKEUP_TOKEN) < 0) {
+            IOException e = calls.socketError(Native.errno());
             wakeup.close();
             libc.close(epfd);
             throw new UncheckedIOException("cannot add the eventfd to epoll", e);
         }
-        transport = new EpollTransport(this, scratch);
+        transport = new EpollTransport(this, scratch, linuxSockets);
     }
 
     @Override
@@ -114,7 +121,7 @@ final class EpollEventLoop implements EventLoop {
                     if (errno == Linux.EINTR) {
                         continue;
                     }
-                    throw new UncheckedIOException("epoll_wait failed", Errno.socket(errno));
+                    throw new UncheckedIOException("epoll_wait failed", calls.socketError(errno));
                 }
                 boolean woken = dispatch(n);
                 if (closed || woken || completed != completedBefore || timeoutNanos == 0) {
@@ -136,9 +143,9 @@ final class EpollEventLoop implements EventLoop {
     private boolean dispatch(int n) {
         boolean woken = false;
         for (int i = 0; i < n && !closed; i++) {
-            int at = i * Linux.EPOLL_EVENT_SIZE;
+            int at = i * EpollAbi.EPOLL_EVENT_SIZE;
             int ready = events.getInt(at);
-            long token = events.getLong(at + Linux.EPOLL_DATA_OFFSET);
+            long token = events.getLong(at + EpollAbi.EPOLL_DATA_OFFSET);
             if (token == WAKEUP_TOKEN) {
                 woken = true;
                 continue;
@@ -200,7 +207,7 @@ final class EpollEventLoop implements EventLoop {
         wakeup.close();
         if (libc.close(epfd) < 0 && Native.errno() != Linux.EINTR) {
             failure = Failures.merge(failure,
-                    new UncheckedIOException("cannot close the epoll instance", Errno.socket(Native.errno())));
+                    new UncheckedIOException("cannot close the epoll instance", calls.socketError(Native.errno())));
         }
         Failures.rethrow(failure);
     }
@@ -219,7 +226,7 @@ final class EpollEventLoop implements EventLoop {
     EpollSocket register(int fd, Kind kind, int family, EpollTransport owner) throws IOException {
         EpollSocket socket = new EpollSocket(fd, kind, family, generations++, owner);
         if (ctlAdd(fd, REGISTRATION, socket.token()) < 0) {
-            throw Errno.socket(Native.errno());
+            throw calls.socketError(Native.errno());
         }
         sockets.add(socket);
         return socket;
@@ -227,8 +234,8 @@ final class EpollEventLoop implements EventLoop {
 
     private int ctlAdd(int fd, int mask, long token) {
         scratch.event.putInt(0, mask);
-        scratch.event.putLong(Linux.EPOLL_DATA_OFFSET, token);
-        return libc.epoll_ctl(epfd, Linux.EPOLL_CTL_ADD, fd, scratch.eventPointer);
+        scratch.event.putLong(EpollAbi.EPOLL_DATA_OFFSET, token);
+        return libc.epoll_ctl(epfd, EpollAbi.EPOLL_CTL_ADD, fd, scratch.eventPointer);
     }
 
     /** Forgets a socket that is being closed; close(2) takes it out of the epoll set. */

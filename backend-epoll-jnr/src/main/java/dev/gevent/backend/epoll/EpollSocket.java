@@ -1,25 +1,20 @@
 package dev.gevent.backend.epoll;
 
+import dev.gevent.backend.linux.Kind;
+import dev.gevent.backend.linux.LinuxSocket;
 import dev.gevent.spi.SocketHandle;
 
 /**
  * A non-blocking socket descriptor with its two direction slots. It is registered with epoll once,
  * when it is created, and stays registered until close(2) drops it from the epoll set.
  */
-final class EpollSocket implements SocketHandle {
-    final int fd;
-    final Kind kind;
-    /** AF_INET, AF_INET6 or AF_UNIX. */
-    final int family;
+final class EpollSocket extends LinuxSocket implements SocketHandle {
     /** Tells this socket from an earlier one of the same descriptor number in epoll's reports. */
     final int generation;
     /** The transport that opened it; a socket is used with no other. */
     final EpollTransport owner;
     final Slot input = new Slot("input");
     final Slot output = new Slot("output");
-    private boolean open = true;
-    /** False for a stream socket until it connects: the JDK reports no local address before. */
-    boolean bound;
     /**
      * The last read took less than it asked for, so the kernel had no more, and epoll has not
      * reported the socket readable since: the next read waits for readiness instead of trying a
@@ -32,24 +27,11 @@ final class EpollSocket implements SocketHandle {
      * arrival: no further edge would come for it, so {@link #drained} is not trusted any more.
      */
     boolean hungUp;
-    /** SO_LINGER as last set through the transport, in seconds; -1 when off (the default). */
-    int linger = -1;
 
     EpollSocket(int fd, Kind kind, int family, int generation, EpollTransport owner) {
-        this.fd = fd;
-        this.kind = kind;
-        this.family = family;
+        super(fd, kind, family);
         this.generation = generation;
         this.owner = owner;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    void markClosed() {
-        open = false;
     }
 
     /** @return the epoll_event data that names this socket: its generation and descriptor */
@@ -57,15 +39,8 @@ final class EpollSocket implements SocketHandle {
         return (long) generation << 32 | fd & 0xffff_ffffL;
     }
 
-    /** @throws IllegalArgumentException if this socket is not of {@code needed} kind */
-    void require(Kind needed, String operation) {
-        if (kind != needed) {
-            throw new IllegalArgumentException(operation + " needs a " + needed.label + ", not " + this);
-        }
-    }
-
     @Override
     public String toString() {
-        return "EpollSocket[fd=" + fd + ", " + kind.label + (open ? "" : ", closed") + "]";
+        return "EpollSocket[fd=" + fd + ", " + kind.label + (isOpen() ? "" : ", closed") + "]";
     }
 }

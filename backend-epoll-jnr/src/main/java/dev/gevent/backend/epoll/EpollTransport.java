@@ -1,5 +1,11 @@
 package dev.gevent.backend.epoll;
 
+import dev.gevent.backend.linux.Failures;
+import dev.gevent.backend.linux.Kind;
+import dev.gevent.backend.linux.Linux;
+import dev.gevent.backend.linux.LinuxSockets;
+import dev.gevent.backend.linux.SockAddr;
+import dev.gevent.backend.linux.SocketCalls;
 import dev.gevent.spi.Completion;
 import dev.gevent.spi.SocketHandle;
 import dev.gevent.spi.Transport;
@@ -10,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
-import java.nio.channels.NotYetConnectedException;
 import java.util.Objects;
 
 /**
@@ -31,100 +36,47 @@ final class EpollTransport implements Transport {
     private final EpollEventLoop loop;
     private final LibC libc = Native.LIBC;
     private final Scratch scratch;
+    private final LinuxSockets sockets;
+    private final SocketCalls calls;
 
-    EpollTransport(EpollEventLoop loop, Scratch scratch) {
+    EpollTransport(EpollEventLoop loop, Scratch scratch, LinuxSockets sockets) {
         this.loop = loop;
         this.scratch = scratch;
+        this.sockets = sockets;
+        this.calls = sockets.calls;
     }
 
     @Override
     public SocketHandle listen(SocketAddress local, int backlog, boolean reusePort) throws IOException {
         loop.ensureOpen();
         int family = SockAddr.family(local);
-        if (reusePort && family == Linux.AF_UNIX) {
-            throw new UnsupportedOperationException("SO_REUSEPORT is not supported for " + local);
-        }
-        int fd = open(family, Linux.SOCK_STREAM);
-        try {
-            if (family != Linux.AF_UNIX) {
-                setFlag(fd, Linux.SO_REUSEADDR);
-            }
-            if (reusePort) {
-                setFlag(fd, Linux.SO_REUSEPORT);
-            }
-            bind(fd, local, family);
-            if (libc.listen(fd, backlog > 0 ? backlog : Linux.SOMAXCONN) < 0) {
-                throw Errno.socket(Native.errno());
-            }
-            return track(fd, Kind.LISTENER, family, true);
-        } catch (IOException | RuntimeException e) {
-            closeAfterFailure(fd);
-            throw e;
-        }
+        return track(sockets.listen(local, family, backlog, reusePort), Kind.LISTENER, family, true);
     }
 
     @Override
     public SocketHandle openStream(SocketAddress remote) throws IOException {
         loop.ensureOpen();
         int family = SockAddr.family(remote);
-        int fd = open(family, Linux.SOCK_STREAM);
-        try {
-            return track(fd, Kind.STREAM, family, false);
-        } catch (IOException | RuntimeException e) {
-            closeAfterFailure(fd);
-            throw e;
-        }
+        return track(sockets.open(family, Linux.SOCK_STREAM), Kind.STREAM, family, false);
     }
 
     @Override
     public SocketHandle openDatagram(SocketAddress local) throws IOException {
         loop.ensureOpen();
         int family = SockAddr.family(local);
-        if (family == Linux.AF_UNIX) {
-            // As DatagramChannel.open(StandardProtocolFamily.UNIX).
-            throw new UnsupportedOperationException("Protocol family not supported");
-        }
-        int fd = open(family, Linux.SOCK_DGRAM);
+        return track(sockets.openDatagram(local, family), Kind.DATAGRAM, family, true);
+    }
+
+    /** Registers a new descriptor with the loop; closes it if that fails. */
+    private EpollSocket track(int fd, Kind kind, int family, boolean bound) throws IOException {
         try {
-            bind(fd, local, family);
-            return track(fd, Kind.DATAGRAM, family, true);
+            EpollSocket socket = loop.register(fd, kind, family, this);
+            socket.bound = bound;
+            return socket;
         } catch (IOException | RuntimeException e) {
-            closeAfterFailure(fd);
+            libc.close(fd);
             throw e;
         }
-    }
-
-    /** @return a new non-blocking, close-on-exec socket */
-    private int open(int family, int type) throws IOException {
-        int fd = libc.socket(family, type | Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw Errno.socket(Native.errno());
-        }
-        return fd;
-    }
-
-    private void bind(int fd, SocketAddress local, int family) throws IOException {
-        int length = SockAddr.encode(local, family, scratch);
-        if (libc.bind(fd, scratch.addressPointer, length) < 0) {
-            throw Errno.socket(Native.errno());
-        }
-    }
-
-    private void setFlag(int fd, int name) throws IOException {
-        scratch.option.putInt(0, 1);
-        if (libc.setsockopt(fd, Linux.SOL_SOCKET, name, scratch.optionPointer, Integer.BYTES) < 0) {
-            throw Errno.socket(Native.errno());
-        }
-    }
-
-    private EpollSocket track(int fd, Kind kind, int family, boolean bound) throws IOException {
-        EpollSocket socket = loop.register(fd, kind, family, this);
-        socket.bound = bound;
-        return socket;
-    }
-
-    private void closeAfterFailure(int fd) {
-        libc.close(fd);
     }
 
     @Override
@@ -143,7 +95,7 @@ final class EpollTransport implements Transport {
     public long connect(SocketHandle handle, SocketAddress remote, Completion completion) throws IOException {
         EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.CONNECT);
         socket.output.requireIdle(Op.CONNECT);
-        int length = SockAddr.encode(remote, socket.family, scratch);
+        int length = SockAddr.encode(remote, socket.family, scratch.address);
         int rc;
         do {
             rc = libc.connect(socket.fd, scratch.addressPointer, length);
@@ -161,7 +113,7 @@ final class EpollTransport implements Transport {
             }
             case Linux.EISCONN -> throw new AlreadyConnectedException();
             case Linux.EALREADY -> throw new ConnectionPendingException();
-            default -> throw Errno.socket(errno);
+            default -> throw calls.socketError(errno);
         }
     }
 
@@ -238,29 +190,7 @@ final class EpollTransport implements Transport {
 
     @Override
     public void shutdown(SocketHandle handle, boolean input, boolean output) throws IOException {
-        EpollSocket socket = open(handle);
-        socket.require(Kind.STREAM, "shutdown");
-        if (input) {
-            shutdownDirection(socket, Linux.SHUT_RD);
-        }
-        if (output) {
-            shutdownDirection(socket, Linux.SHUT_WR);
-        }
-    }
-
-    private void shutdownDirection(EpollSocket socket, int how) throws IOException {
-        if (libc.shutdown(socket.fd, how) < 0) {
-            int errno = Native.errno();
-            if (errno == Linux.ENOTCONN) {
-                // A peer that already reset the connection leaves nothing to shut down; the JDK says
-                // so only for a socket that never connected.
-                if (!socket.bound) {
-                    throw new NotYetConnectedException();
-                }
-                return;
-            }
-            throw Errno.socket(errno);
-        }
+        sockets.shutdown(open(handle), input, output);
     }
 
     /**
@@ -275,14 +205,7 @@ final class EpollTransport implements Transport {
             return;
         }
         IOException closeError = closeDescriptor(socket);
-        Throwable thrown = loop.abort(socket);
-        if (thrown != null && closeError != null) {
-            thrown.addSuppressed(closeError);
-        }
-        Failures.rethrow(thrown);
-        if (closeError != null) {
-            throw closeError;
-        }
+        Failures.rethrowAfterClose(loop.abort(socket), closeError);
     }
 
     /**
@@ -298,70 +221,27 @@ final class EpollTransport implements Transport {
     private IOException closeDescriptor(EpollSocket socket) {
         socket.markClosed();
         loop.forget(socket);
-        if (socket.kind == Kind.STREAM && socket.bound && socket.linger != 0) {
-            finishGracefully(socket);
-        }
-        if (libc.close(socket.fd) < 0) {
-            int errno = Native.errno();
-            if (errno != Linux.EINTR) {
-                return Errno.socket(errno);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Does what the JDK does before closing a connected channel: sends FIN first, so that the peer
-     * reads the end of the stream even if unread data here makes close(2) send a reset after it,
-     * and turns a positive SO_LINGER off, which would make close(2) block the hub thread. Failures
-     * are ignored: the socket may never have connected, or the peer may have reset it already.
-     */
-    private void finishGracefully(EpollSocket socket) {
-        if (socket.linger > 0) {
-            scratch.option.putInt(0, 0).putInt(4, 0);
-            libc.setsockopt(socket.fd, Linux.SOL_SOCKET, Linux.SO_LINGER, scratch.optionPointer, 2 * Integer.BYTES);
-        }
-        libc.shutdown(socket.fd, Linux.SHUT_WR);
+        return sockets.close(socket);
     }
 
     @Override
     public <T> void setOption(SocketHandle handle, SocketOption<T> option, T value) throws IOException {
-        SocketOptions.set(open(handle), Objects.requireNonNull(option, "option"), value, scratch);
+        sockets.setOption(open(handle), Objects.requireNonNull(option, "option"), value);
     }
 
     @Override
     public <T> T getOption(SocketHandle handle, SocketOption<T> option) throws IOException {
-        return SocketOptions.get(open(handle), Objects.requireNonNull(option, "option"), scratch);
+        return sockets.getOption(open(handle), Objects.requireNonNull(option, "option"));
     }
 
     @Override
     public SocketAddress localAddress(SocketHandle handle) throws IOException {
-        EpollSocket socket = open(handle);
-        if (!socket.bound) {
-            return null;
-        }
-        scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
-        if (libc.getsockname(socket.fd, scratch.addressPointer, scratch.lengthPointer) < 0) {
-            throw Errno.socket(Native.errno());
-        }
-        return SockAddr.decode(scratch, scratch.length.getInt(0));
+        return sockets.localAddress(open(handle));
     }
 
     @Override
     public SocketAddress remoteAddress(SocketHandle handle) throws IOException {
-        EpollSocket socket = open(handle);
-        if (socket.kind != Kind.STREAM) {
-            return null;
-        }
-        scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
-        if (libc.getpeername(socket.fd, scratch.addressPointer, scratch.lengthPointer) < 0) {
-            int errno = Native.errno();
-            if (errno == Linux.ENOTCONN) {
-                return null;
-            }
-            throw Errno.socket(errno);
-        }
-        return SockAddr.decode(scratch, scratch.length.getInt(0));
+        return sockets.remoteAddress(open(handle));
     }
 
     /**
@@ -427,12 +307,7 @@ final class EpollTransport implements Transport {
         for (;;) {
             int fd = libc.accept4(listener.fd, 0, 0, Linux.SOCK_NONBLOCK | Linux.SOCK_CLOEXEC);
             if (fd >= 0) {
-                try {
-                    return track(fd, Kind.STREAM, listener.family, true);
-                } catch (IOException | RuntimeException e) {
-                    closeAfterFailure(fd);
-                    throw e;
-                }
+                return track(fd, Kind.STREAM, listener.family, true);
             }
             int errno = Native.errno();
             switch (errno) {
@@ -441,7 +316,7 @@ final class EpollTransport implements Transport {
                 }
                 // A client that gave up before being accepted is not the listener's failure.
                 case Linux.EINTR, Linux.ECONNABORTED -> { }
-                default -> throw Errno.socket(errno);
+                default -> throw calls.socketError(errno);
             }
         }
     }
@@ -454,11 +329,11 @@ final class EpollTransport implements Transport {
     private boolean connectFinished(EpollSocket socket) throws IOException {
         scratch.length.putInt(0, Integer.BYTES);
         if (libc.getsockopt(socket.fd, Linux.SOL_SOCKET, Linux.SO_ERROR, scratch.optionPointer, scratch.lengthPointer) < 0) {
-            throw Errno.socket(Native.errno());
+            throw calls.socketError(Native.errno());
         }
         int error = scratch.option.getInt(0);
         if (error != 0) {
-            throw Errno.socket(error);
+            throw calls.socketError(error);
         }
         scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
         if (libc.getpeername(socket.fd, scratch.addressPointer, scratch.lengthPointer) == 0) {
@@ -468,7 +343,7 @@ final class EpollTransport implements Transport {
         if (errno == Linux.ENOTCONN) {
             return false;
         }
-        throw Errno.socket(errno);
+        throw calls.socketError(errno);
     }
 
     /** @return bytes read, -1 at end of stream, or {@link #WOULD_BLOCK} */
@@ -490,7 +365,7 @@ final class EpollTransport implements Transport {
                 socket.drained = true;
                 return WOULD_BLOCK;
             }
-            throw Errno.stream(errno);
+            throw calls.streamError(errno);
         }
         if (n == 0) {
             return -1;
@@ -524,7 +399,7 @@ final class EpollTransport implements Transport {
             if (errno == Linux.EAGAIN) {
                 return WOULD_BLOCK;
             }
-            throw Errno.stream(errno);
+            throw calls.streamError(errno);
         }
         src.position(position + (int) n);
         return n;
@@ -540,12 +415,12 @@ final class EpollTransport implements Transport {
         } else {
             if (length > Scratch.BOUNCE_SIZE) {
                 // Larger than any UDP payload: the kernel would refuse it the same way.
-                throw Errno.socket(Linux.EMSGSIZE);
+                throw calls.socketError(Linux.EMSGSIZE);
             }
             scratch.bounce.put(0, src, position, length);
             address = scratch.bouncePointer;
         }
-        long message = scratch.message(address, length, SockAddr.encode(target, socket.family, scratch));
+        long message = scratch.message(address, length, SockAddr.encode(target, socket.family, scratch.address));
         long n;
         do {
             n = libc.sendmsg(socket.fd, message, Linux.MSG_NOSIGNAL);
@@ -555,7 +430,7 @@ final class EpollTransport implements Transport {
             if (errno == Linux.EAGAIN) {
                 return WOULD_BLOCK;
             }
-            throw Errno.socket(errno);
+            throw calls.socketError(errno);
         }
         src.position(position + (int) n);
         return n;
@@ -584,13 +459,13 @@ final class EpollTransport implements Transport {
             if (errno == Linux.EAGAIN) {
                 return null;
             }
-            throw Errno.socket(errno);
+            throw calls.socketError(errno);
         }
         if (!direct) {
             dst.put(position, scratch.bounce, 0, (int) n);
         }
         dst.position(position + (int) n);
-        return SockAddr.decode(scratch, scratch.messageAddressLength());
+        return SockAddr.decode(scratch.address, scratch.messageAddressLength());
     }
 
     /** @return the socket, open and of the kind the operation needs, with a completion to call if it must wait */

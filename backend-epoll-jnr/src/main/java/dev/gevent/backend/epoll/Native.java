@@ -1,5 +1,6 @@
 package dev.gevent.backend.epoll;
 
+import dev.gevent.backend.linux.Linux;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -53,7 +54,7 @@ final class Native {
 
     /** Opens and closes an epoll instance and an eventfd, the two things no Linux build lacks unless it is very old or restricted. */
     private static String probe(LibC libc, Runtime runtime) {
-        int epfd = libc.epoll_create1(Linux.EPOLL_CLOEXEC);
+        int epfd = libc.epoll_create1(EpollAbi.EPOLL_CLOEXEC);
         if (epfd < 0) {
             return "epoll_create1 failed: " + libc.strerror(runtime.getLastError());
         }

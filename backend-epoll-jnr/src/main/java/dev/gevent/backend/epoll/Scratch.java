@@ -1,11 +1,13 @@
 package dev.gevent.backend.epoll;
 
+import dev.gevent.backend.linux.LinuxSockets;
 import java.nio.ByteBuffer;
 
 /**
- * The native memory one loop reuses for every call, so that no operation allocates: a
- * {@code sockaddr_storage} with its length, room for an option value, and a bounce buffer through
- * which heap buffers are read and written. Hub thread only; direct buffers are freed with the loop.
+ * The native memory one loop reuses for every call, so that no operation allocates: the
+ * {@code sockaddr_storage} with its length and the option value of the loop's {@link LinuxSockets},
+ * and a bounce buffer through which heap buffers are read and written. Hub thread only; direct
+ * buffers are freed with the loop.
  */
 final class Scratch {
     /** Large enough for any UDP payload, so a datagram never has to be split. */
@@ -15,14 +17,15 @@ final class Scratch {
     private static final int MSG_IOV = 16;
     private static final int MSG_IOVLEN = 24;
 
-    final ByteBuffer address = Native.allocate(Linux.SOCKADDR_STORAGE);
-    final long addressPointer = Native.address(address);
+    /** The loop's {@link LinuxSockets#address}, shared with its synchronous calls. */
+    final ByteBuffer address;
+    final long addressPointer;
     /** A {@code socklen_t}, in and out of the calls that fill {@link #address} or {@link #option}. */
-    final ByteBuffer length = Native.allocate(Integer.BYTES);
-    final long lengthPointer = Native.address(length);
+    final ByteBuffer length;
+    final long lengthPointer;
     /** An option value: an int, a {@code struct linger} or a {@code struct ip_mreqn}. */
-    final ByteBuffer option = Native.allocate(16);
-    final long optionPointer = Native.address(option);
+    final ByteBuffer option;
+    final long optionPointer;
     final ByteBuffer bounce = Native.allocate(BOUNCE_SIZE);
     final long bouncePointer = Native.address(bounce);
     /**
@@ -32,8 +35,17 @@ final class Scratch {
     final ByteBuffer message = Native.allocate(MSGHDR_SIZE + 16);
     final long messagePointer = Native.address(message);
     /** One {@code struct epoll_event}, for epoll_ctl. */
-    final ByteBuffer event = Native.allocate(Linux.EPOLL_EVENT_SIZE);
+    final ByteBuffer event = Native.allocate(EpollAbi.EPOLL_EVENT_SIZE);
     final long eventPointer = Native.address(event);
+
+    Scratch(LinuxSockets sockets) {
+        address = sockets.address;
+        addressPointer = sockets.addressPointer;
+        length = sockets.length;
+        lengthPointer = sockets.lengthPointer;
+        option = sockets.option;
+        optionPointer = sockets.optionPointer;
+    }
 
     /**
      * Fills {@link #message} for one datagram of {@code length} bytes at {@code buffer}, with

@@ -3,6 +3,7 @@ package dev.gevent.backend.iouring;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.gevent.backend.linux.Linux;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,8 +23,8 @@ final class Availability {
     }
 
     private static final String FALLBACK = "; use -Dgevent.loop=epoll or nio";
-    private static final byte[] OPS = {Linux.OP_ACCEPT, Linux.OP_CONNECT, Linux.OP_RECV, Linux.OP_SEND,
-        Linux.OP_SENDMSG, Linux.OP_RECVMSG, Linux.OP_ASYNC_CANCEL, Linux.OP_READ};
+    private static final byte[] OPS = {IoUringAbi.OP_ACCEPT, IoUringAbi.OP_CONNECT, IoUringAbi.OP_RECV, IoUringAbi.OP_SEND,
+        IoUringAbi.OP_SENDMSG, IoUringAbi.OP_RECVMSG, IoUringAbi.OP_ASYNC_CANCEL, IoUringAbi.OP_READ};
     private static final String[] OP_NAMES = {"ACCEPT", "CONNECT", "RECV", "SEND", "SENDMSG", "RECVMSG",
         "ASYNC_CANCEL", "READ"};
 
@@ -83,28 +84,28 @@ final class Availability {
 
     private static String check(LibC libc, Arena arena, Ring ring) {
         List<String> missing = new ArrayList<>();
-        if ((ring.features & Linux.FEAT_NODROP) == 0) {
+        if ((ring.features & IoUringAbi.FEAT_NODROP) == 0) {
             missing.add("IORING_FEAT_NODROP");
         }
-        if ((ring.features & Linux.FEAT_SUBMIT_STABLE) == 0) {
+        if ((ring.features & IoUringAbi.FEAT_SUBMIT_STABLE) == 0) {
             missing.add("IORING_FEAT_SUBMIT_STABLE");
         }
-        if ((ring.features & Linux.FEAT_FAST_POLL) == 0) {
+        if ((ring.features & IoUringAbi.FEAT_FAST_POLL) == 0) {
             missing.add("IORING_FEAT_FAST_POLL");
         }
-        if ((ring.features & Linux.FEAT_EXT_ARG) == 0) {
+        if ((ring.features & IoUringAbi.FEAT_EXT_ARG) == 0) {
             missing.add("IORING_FEAT_EXT_ARG");
         }
         int count = 256;
-        MemorySegment probe = arena.allocate(Linux.PROBE_HEADER + (long) count * Linux.PROBE_OP_SIZE, 8);
-        if (libc.ioUringRegister(ring.fd, Linux.REGISTER_PROBE, probe.address(), count) < 0) {
-            missing.add("IORING_REGISTER_PROBE (" + Errno.message(libc.errno()) + ")");
+        MemorySegment probe = arena.allocate(IoUringAbi.PROBE_HEADER + (long) count * IoUringAbi.PROBE_OP_SIZE, 8);
+        if (libc.ioUringRegister(ring.fd, IoUringAbi.REGISTER_PROBE, probe.address(), count) < 0) {
+            missing.add("IORING_REGISTER_PROBE (" + LibC.strerror(libc.errno()) + ")");
         } else {
             int last = probe.get(JAVA_BYTE, 0) & 0xff;
             for (int i = 0; i < OPS.length; i++) {
                 int op = OPS[i];
-                long at = Linux.PROBE_HEADER + (long) op * Linux.PROBE_OP_SIZE + Linux.PROBE_OP_FLAGS;
-                if (op > last || (probe.get(JAVA_SHORT, at) & Linux.PROBE_OP_SUPPORTED) == 0) {
+                long at = IoUringAbi.PROBE_HEADER + (long) op * IoUringAbi.PROBE_OP_SIZE + IoUringAbi.PROBE_OP_FLAGS;
+                if (op > last || (probe.get(JAVA_SHORT, at) & IoUringAbi.PROBE_OP_SUPPORTED) == 0) {
                     missing.add("IORING_OP_" + OP_NAMES[i]);
                 }
             }

@@ -31,7 +31,7 @@ final class BufferPool {
     ByteBuffer take(int size) {
         int sizeClass = sizeClass(Math.min(size, MAX));
         ByteBuffer buffer = free[sizeClass].pollLast();
-        return buffer != null ? buffer.clear() : Scratch.allocate(1 << (sizeClass + MIN_SHIFT));
+        return buffer != null ? buffer.clear() : NativeBuffers.allocate(1 << (sizeClass + MIN_SHIFT));
     }
 
     /** Takes back a buffer the kernel is done with. */

@@ -1,5 +1,9 @@
 package dev.gevent.backend.iouring;
 
+import dev.gevent.backend.linux.Failures;
+import dev.gevent.backend.linux.Kind;
+import dev.gevent.backend.linux.Linux;
+import dev.gevent.backend.linux.LinuxSockets;
 import dev.gevent.spi.Completion;
 import dev.gevent.spi.EventLoop;
 import dev.gevent.spi.Transport;
@@ -43,7 +47,8 @@ final class IoUringEventLoop implements EventLoop {
 
     private final Arena arena = Arena.ofShared();
     private final LibC libc = new LibC(arena);
-    private final Scratch scratch = new Scratch(libc);
+    /** Blocking descriptors: see {@link IoUringSocket}. */
+    private final LinuxSockets linuxSockets = new LinuxSockets(libc, Linux.SOCK_CLOEXEC);
     private final Ring ring;
     private final WakeupSignal wakeup;
     private final IoUringTransport transport;
@@ -65,19 +70,19 @@ final class IoUringEventLoop implements EventLoop {
         }
         int efd = libc.eventfd(0, Linux.EFD_CLOEXEC);
         if (efd < 0) {
-            IOException e = Errno.socket(libc.errno());
+            IOException e = libc.socketError(libc.errno());
             ring.close();
             arena.close();
             throw new UncheckedIOException("cannot create an eventfd", e);
         }
         wakeup = new WakeupSignal(efd, arena);
         armWakeup();
-        transport = new IoUringTransport(this, scratch);
+        transport = new IoUringTransport(this, libc, linuxSockets);
     }
 
     private void armWakeup() {
         long sqe = ring.next();
-        ring.prepare(sqe, Linux.OP_READ, wakeup.fd, wakeup.sink, Long.BYTES, 0, 0, WAKEUP);
+        ring.prepare(sqe, IoUringAbi.OP_READ, wakeup.fd, wakeup.sink, Long.BYTES, 0, 0, WAKEUP);
     }
 
     @Override
@@ -223,7 +228,7 @@ final class IoUringEventLoop implements EventLoop {
 
     private int cancelInKernel(long userData) {
         long sqe = ring.next();
-        ring.prepare(sqe, Linux.OP_ASYNC_CANCEL, -1, userData, 0, 0, 0, Ring.IGNORED);
+        ring.prepare(sqe, IoUringAbi.OP_ASYNC_CANCEL, -1, userData, 0, 0, 0, Ring.IGNORED);
         return ring.await(userData);
     }
 

@@ -1,5 +1,10 @@
 package dev.gevent.backend.iouring;
 
+import dev.gevent.backend.linux.Failures;
+import dev.gevent.backend.linux.Kind;
+import dev.gevent.backend.linux.Linux;
+import dev.gevent.backend.linux.LinuxSockets;
+import dev.gevent.backend.linux.SockAddr;
 import dev.gevent.spi.Completion;
 import dev.gevent.spi.SocketHandle;
 import dev.gevent.spi.Transport;
@@ -9,7 +14,6 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NotYetConnectedException;
 import java.util.Objects;
 
 /**
@@ -37,86 +41,33 @@ import java.util.Objects;
 final class IoUringTransport implements Transport {
     private final IoUringEventLoop loop;
     private final LibC libc;
-    private final Scratch scratch;
+    private final LinuxSockets sockets;
 
-    IoUringTransport(IoUringEventLoop loop, Scratch scratch) {
+    IoUringTransport(IoUringEventLoop loop, LibC libc, LinuxSockets sockets) {
         this.loop = loop;
-        this.libc = scratch.libc;
-        this.scratch = scratch;
+        this.libc = libc;
+        this.sockets = sockets;
     }
 
     @Override
     public SocketHandle listen(SocketAddress local, int backlog, boolean reusePort) throws IOException {
         loop.ensureOpen();
         int family = SockAddr.family(local);
-        if (reusePort && family == Linux.AF_UNIX) {
-            throw new UnsupportedOperationException("SO_REUSEPORT is not supported for " + local);
-        }
-        int fd = open(family, Linux.SOCK_STREAM);
-        try {
-            if (family != Linux.AF_UNIX) {
-                setFlag(fd, Linux.SO_REUSEADDR);
-            }
-            if (reusePort) {
-                setFlag(fd, Linux.SO_REUSEPORT);
-            }
-            bind(fd, local, family);
-            if (libc.listen(fd, backlog > 0 ? backlog : Linux.SOMAXCONN) < 0) {
-                throw Errno.socket(libc.errno());
-            }
-            return track(fd, Kind.LISTENER, family, true);
-        } catch (IOException | RuntimeException e) {
-            libc.close(fd);
-            throw e;
-        }
+        return track(sockets.listen(local, family, backlog, reusePort), Kind.LISTENER, family, true);
     }
 
     @Override
     public SocketHandle openStream(SocketAddress remote) throws IOException {
         loop.ensureOpen();
         int family = SockAddr.family(remote);
-        return track(open(family, Linux.SOCK_STREAM), Kind.STREAM, family, false);
+        return track(sockets.open(family, Linux.SOCK_STREAM), Kind.STREAM, family, false);
     }
 
     @Override
     public SocketHandle openDatagram(SocketAddress local) throws IOException {
         loop.ensureOpen();
         int family = SockAddr.family(local);
-        if (family == Linux.AF_UNIX) {
-            // As DatagramChannel.open(StandardProtocolFamily.UNIX).
-            throw new UnsupportedOperationException("Protocol family not supported");
-        }
-        int fd = open(family, Linux.SOCK_DGRAM);
-        try {
-            bind(fd, local, family);
-            return track(fd, Kind.DATAGRAM, family, true);
-        } catch (IOException | RuntimeException e) {
-            libc.close(fd);
-            throw e;
-        }
-    }
-
-    /** @return a new close-on-exec socket, blocking (see {@link IoUringSocket}) */
-    private int open(int family, int type) throws IOException {
-        int fd = libc.socket(family, type | Linux.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw Errno.socket(libc.errno());
-        }
-        return fd;
-    }
-
-    private void bind(int fd, SocketAddress local, int family) throws IOException {
-        int length = SockAddr.encode(local, family, scratch.address);
-        if (libc.bind(fd, scratch.addressPointer, length) < 0) {
-            throw Errno.socket(libc.errno());
-        }
-    }
-
-    private void setFlag(int fd, int name) throws IOException {
-        scratch.option.putInt(0, 1);
-        if (libc.setsockopt(fd, Linux.SOL_SOCKET, name, scratch.optionPointer, Integer.BYTES) < 0) {
-            throw Errno.socket(libc.errno());
-        }
+        return track(sockets.openDatagram(local, family), Kind.DATAGRAM, family, true);
     }
 
     private IoUringSocket track(int fd, Kind kind, int family, boolean bound) {
@@ -142,9 +93,9 @@ final class IoUringTransport implements Transport {
 
     private void submitAccept(IoUringSocket socket, boolean again) {
         if (again) {
-            loop.resubmit(socket, socket.input, Linux.OP_ACCEPT, 0, 0, 0, Linux.SOCK_CLOEXEC);
+            loop.resubmit(socket, socket.input, IoUringAbi.OP_ACCEPT, 0, 0, 0, Linux.SOCK_CLOEXEC);
         } else {
-            loop.submit(socket, socket.input, Linux.OP_ACCEPT, 0, 0, 0, Linux.SOCK_CLOEXEC);
+            loop.submit(socket, socket.input, IoUringAbi.OP_ACCEPT, 0, 0, 0, Linux.SOCK_CLOEXEC);
         }
     }
 
@@ -167,7 +118,7 @@ final class IoUringTransport implements Transport {
         slot.arm(Op.CONNECT, completion, null, null);
         slot.addressLength = length;
         socket.bound = true;
-        loop.submit(socket, slot, Linux.OP_CONNECT, area + Msg.ADDRESS, 0, length, 0);
+        loop.submit(socket, slot, IoUringAbi.OP_CONNECT, area + Msg.ADDRESS, 0, length, 0);
         return PENDING;
     }
 
@@ -182,15 +133,15 @@ final class IoUringTransport implements Transport {
             return readStashed(slot, dst);
         }
         slot.arm(Op.READ, completion, dst, dst.isDirect() ? null : loop.buffers.take(dst.remaining()));
-        loop.submit(socket, slot, Linux.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
+        loop.submit(socket, slot, IoUringAbi.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
         return PENDING;
     }
 
-    private static long readStashed(Slot slot, ByteBuffer dst) throws IOException {
+    private long readStashed(Slot slot, ByteBuffer dst) throws IOException {
         int result = slot.stashedResult;
         if (result < 0) {
             slot.unstash();
-            throw Errno.stream(-result);
+            throw libc.streamError(-result);
         }
         if (result == 0) {
             slot.unstash();
@@ -220,7 +171,7 @@ final class IoUringTransport implements Transport {
         if (slot.bounce != null) {
             slot.bounce.put(0, src, src.position(), length);
         }
-        loop.submit(socket, slot, Linux.OP_SEND, slot.kernelAddress(), length, 0, Linux.MSG_NOSIGNAL);
+        loop.submit(socket, slot, IoUringAbi.OP_SEND, slot.kernelAddress(), length, 0, Linux.MSG_NOSIGNAL);
         return PENDING;
     }
 
@@ -237,19 +188,19 @@ final class IoUringTransport implements Transport {
         long address;
         ByteBuffer bounce = null;
         if (src.isDirect()) {
-            address = Scratch.address(src, src.position());
+            address = NativeBuffers.address(src, src.position());
         } else {
             if (length > BufferPool.MAX) {
                 // Larger than any UDP payload: the kernel would refuse it the same way.
-                throw Errno.socket(Linux.EMSGSIZE);
+                throw libc.socketError(Linux.EMSGSIZE);
             }
             bounce = loop.buffers.take(length);
             bounce.put(0, src, src.position(), length);
-            address = Scratch.address(bounce);
+            address = NativeBuffers.address(bounce);
         }
         Msg.fill(slot.message, area, address, length, addressLength);
         slot.arm(Op.SEND, completion, src, bounce);
-        loop.submit(socket, slot, Linux.OP_SENDMSG, area, 1, 0, Linux.MSG_NOSIGNAL);
+        loop.submit(socket, slot, IoUringAbi.OP_SENDMSG, area, 1, 0, Linux.MSG_NOSIGNAL);
         return PENDING;
     }
 
@@ -265,17 +216,17 @@ final class IoUringTransport implements Transport {
         long area = slot.message();
         slot.arm(Op.RECEIVE, completion, dst, dst.isDirect() ? null : loop.buffers.take(dst.remaining()));
         Msg.fill(slot.message, area, slot.kernelAddress(), slot.kernelLength(), Linux.SOCKADDR_STORAGE);
-        loop.submit(socket, slot, Linux.OP_RECVMSG, area, 1, 0, 0);
+        loop.submit(socket, slot, IoUringAbi.OP_RECVMSG, area, 1, 0, 0);
         return null;
     }
 
-    private static SocketAddress receiveStashed(Slot slot, ByteBuffer dst) throws IOException {
+    private SocketAddress receiveStashed(Slot slot, ByteBuffer dst) throws IOException {
         int result = slot.stashedResult;
         SocketAddress sender = slot.stashedSender;
         byte[] bytes = slot.stashedBytes;
         slot.unstash();
         if (result < 0) {
-            throw Errno.socket(-result);
+            throw libc.socketError(-result);
         }
         // What does not fit is discarded, as for any datagram.
         dst.put(bytes, 0, Math.min(result, dst.remaining()));
@@ -343,29 +294,7 @@ final class IoUringTransport implements Transport {
 
     @Override
     public void shutdown(SocketHandle handle, boolean input, boolean output) throws IOException {
-        IoUringSocket socket = open(handle);
-        socket.require(Kind.STREAM, "shutdown");
-        if (input) {
-            shutdownDirection(socket, Linux.SHUT_RD);
-        }
-        if (output) {
-            shutdownDirection(socket, Linux.SHUT_WR);
-        }
-    }
-
-    private void shutdownDirection(IoUringSocket socket, int how) throws IOException {
-        if (libc.shutdown(socket.fd, how) < 0) {
-            int errno = libc.errno();
-            if (errno == Linux.ENOTCONN) {
-                // A peer that already reset the connection leaves nothing to shut down; the JDK says
-                // so only for a socket that never connected.
-                if (!socket.bound) {
-                    throw new NotYetConnectedException();
-                }
-                return;
-            }
-            throw Errno.socket(errno);
-        }
+        sockets.shutdown(open(handle), input, output);
     }
 
     /**
@@ -380,14 +309,7 @@ final class IoUringTransport implements Transport {
             return;
         }
         IOException closeError = closeDescriptor(socket);
-        Throwable thrown = loop.abort(socket);
-        if (thrown != null && closeError != null) {
-            thrown.addSuppressed(closeError);
-        }
-        Failures.rethrow(thrown);
-        if (closeError != null) {
-            throw closeError;
-        }
+        Failures.rethrowAfterClose(loop.abort(socket), closeError);
     }
 
     /**
@@ -418,70 +340,27 @@ final class IoUringTransport implements Transport {
         }
         input.unstash();
         loop.forget(socket);
-        if (socket.kind == Kind.STREAM && socket.bound && socket.linger != 0) {
-            finishGracefully(socket);
-        }
-        if (libc.close(socket.fd) < 0) {
-            int errno = libc.errno();
-            if (errno != Linux.EINTR) {
-                return Errno.socket(errno);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Does what the JDK does before closing a connected channel: sends FIN first, so that the peer
-     * reads the end of the stream even if unread data here makes close(2) send a reset after it,
-     * and turns a positive SO_LINGER off, which would make close(2) block the hub thread. Failures
-     * are ignored: the socket may never have connected, or the peer may have reset it already.
-     */
-    private void finishGracefully(IoUringSocket socket) {
-        if (socket.linger > 0) {
-            scratch.option.putInt(0, 0).putInt(4, 0);
-            libc.setsockopt(socket.fd, Linux.SOL_SOCKET, Linux.SO_LINGER, scratch.optionPointer, 2 * Integer.BYTES);
-        }
-        libc.shutdown(socket.fd, Linux.SHUT_WR);
+        return sockets.close(socket);
     }
 
     @Override
     public <T> void setOption(SocketHandle handle, SocketOption<T> option, T value) throws IOException {
-        SocketOptions.set(open(handle), Objects.requireNonNull(option, "option"), value, scratch);
+        sockets.setOption(open(handle), Objects.requireNonNull(option, "option"), value);
     }
 
     @Override
     public <T> T getOption(SocketHandle handle, SocketOption<T> option) throws IOException {
-        return SocketOptions.get(open(handle), Objects.requireNonNull(option, "option"), scratch);
+        return sockets.getOption(open(handle), Objects.requireNonNull(option, "option"));
     }
 
     @Override
     public SocketAddress localAddress(SocketHandle handle) throws IOException {
-        IoUringSocket socket = open(handle);
-        if (!socket.bound) {
-            return null;
-        }
-        scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
-        if (libc.getsockname(socket.fd, scratch.addressPointer, scratch.lengthPointer) < 0) {
-            throw Errno.socket(libc.errno());
-        }
-        return SockAddr.decode(scratch.address, scratch.length.getInt(0));
+        return sockets.localAddress(open(handle));
     }
 
     @Override
     public SocketAddress remoteAddress(SocketHandle handle) throws IOException {
-        IoUringSocket socket = open(handle);
-        if (socket.kind != Kind.STREAM) {
-            return null;
-        }
-        scratch.length.putInt(0, Linux.SOCKADDR_STORAGE);
-        if (libc.getpeername(socket.fd, scratch.addressPointer, scratch.lengthPointer) < 0) {
-            int errno = libc.errno();
-            if (errno == Linux.ENOTCONN) {
-                return null;
-            }
-            throw Errno.socket(errno);
-        }
-        return SockAddr.decode(scratch.address, scratch.length.getInt(0));
+        return sockets.remoteAddress(open(handle));
     }
 
     /**
@@ -499,18 +378,18 @@ final class IoUringTransport implements Transport {
         }
         try {
             return switch (slot.op) {
-                case ACCEPT -> result < 0 ? loop.fail(slot, Errno.socket(-result))
+                case ACCEPT -> result < 0 ? loop.fail(slot, libc.socketError(-result))
                         : loop.complete(slot, 0, accepted(socket, result));
                 case CONNECT -> {
                     if (result < 0) {
-                        yield loop.fail(slot, Errno.socket(-result));
+                        yield loop.fail(slot, libc.socketError(-result));
                     }
                     socket.connected = true;
                     yield loop.complete(slot, 0, null);
                 }
                 case READ -> {
                     if (result < 0) {
-                        yield loop.fail(slot, Errno.stream(-result));
+                        yield loop.fail(slot, libc.streamError(-result));
                     }
                     if (result == 0) {
                         yield loop.complete(slot, -1, null);
@@ -520,7 +399,7 @@ final class IoUringTransport implements Transport {
                 }
                 case RECEIVE -> {
                     if (result < 0) {
-                        yield loop.fail(slot, Errno.socket(-result));
+                        yield loop.fail(slot, libc.socketError(-result));
                     }
                     landed(slot, result);
                     SocketAddress sender = SockAddr.decode(Msg.address(slot.message), Msg.addressLength(slot.message));
@@ -528,14 +407,14 @@ final class IoUringTransport implements Transport {
                 }
                 case WRITE -> {
                     if (result < 0) {
-                        yield loop.fail(slot, Errno.stream(-result));
+                        yield loop.fail(slot, libc.streamError(-result));
                     }
                     slot.buffer.position(slot.position + result);
                     yield loop.complete(slot, result, null);
                 }
                 case SEND -> {
                     if (result < 0) {
-                        yield loop.fail(slot, Errno.socket(-result));
+                        yield loop.fail(slot, libc.socketError(-result));
                     }
                     slot.buffer.position(slot.position + result);
                     yield loop.complete(slot, result, null);
@@ -569,12 +448,12 @@ final class IoUringTransport implements Transport {
             long address;
             int length;
             if (bounce == null) {
-                address = Scratch.address(src, position);
+                address = NativeBuffers.address(src, position);
                 length = src.remaining();
             } else {
                 length = Math.min(src.remaining(), bounce.capacity());
                 bounce.put(0, src, position, length);
-                address = Scratch.address(bounce);
+                address = NativeBuffers.address(bounce);
             }
             long n = libc.send(socket.fd, address, length, Linux.MSG_NOSIGNAL | Linux.MSG_DONTWAIT);
             if (n > 0) {
@@ -585,7 +464,7 @@ final class IoUringTransport implements Transport {
             if (errno == Linux.EAGAIN || errno == Linux.EINTR) {
                 return 0;
             }
-            throw Errno.stream(errno);
+            throw libc.streamError(errno);
         } finally {
             if (bounce != null) {
                 loop.buffers.give(bounce);
@@ -597,12 +476,12 @@ final class IoUringTransport implements Transport {
     private void retry(IoUringSocket socket, Slot slot) {
         switch (slot.op) {
             case ACCEPT -> submitAccept(socket, true);
-            case READ -> loop.resubmit(socket, slot, Linux.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
-            case WRITE -> loop.resubmit(socket, slot, Linux.OP_SEND, slot.kernelAddress(), slot.kernelLength(), 0,
+            case READ -> loop.resubmit(socket, slot, IoUringAbi.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
+            case WRITE -> loop.resubmit(socket, slot, IoUringAbi.OP_SEND, slot.kernelAddress(), slot.kernelLength(), 0,
                     Linux.MSG_NOSIGNAL);
-            case RECEIVE -> loop.resubmit(socket, slot, Linux.OP_RECVMSG, slot.messagePointer, 1, 0, 0);
-            case SEND -> loop.resubmit(socket, slot, Linux.OP_SENDMSG, slot.messagePointer, 1, 0, Linux.MSG_NOSIGNAL);
-            case CONNECT -> loop.resubmit(socket, slot, Linux.OP_CONNECT, slot.messagePointer + Msg.ADDRESS, 0,
+            case RECEIVE -> loop.resubmit(socket, slot, IoUringAbi.OP_RECVMSG, slot.messagePointer, 1, 0, 0);
+            case SEND -> loop.resubmit(socket, slot, IoUringAbi.OP_SENDMSG, slot.messagePointer, 1, 0, Linux.MSG_NOSIGNAL);
+            case CONNECT -> loop.resubmit(socket, slot, IoUringAbi.OP_CONNECT, slot.messagePointer + Msg.ADDRESS, 0,
                     slot.addressLength, 0);
         }
     }

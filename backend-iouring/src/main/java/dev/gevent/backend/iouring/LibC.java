@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.gevent.backend.linux.SocketCalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -23,7 +24,7 @@ import java.lang.invoke.MethodHandle;
  * a variadic function, bound with every argument as a {@code long}, which is how syscall(2) reads
  * them.
  */
-final class LibC {
+final class LibC implements SocketCalls {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
@@ -80,11 +81,13 @@ final class LibC {
     }
 
     /** @return the errno of this object's last failed call */
-    int errno() {
+    @Override
+    public int errno() {
         return state.get(JAVA_INT, ERRNO_OFFSET);
     }
 
-    int socket(int domain, int type, int protocol) {
+    @Override
+    public int socket(int domain, int type, int protocol) {
         try {
             return (int) SOCKET.invokeExact(state, domain, type, protocol);
         } catch (Throwable e) {
@@ -92,7 +95,8 @@ final class LibC {
         }
     }
 
-    int bind(int fd, long address, int length) {
+    @Override
+    public int bind(int fd, long address, int length) {
         try {
             return (int) BIND.invokeExact(state, fd, address, length);
         } catch (Throwable e) {
@@ -100,7 +104,8 @@ final class LibC {
         }
     }
 
-    int listen(int fd, int backlog) {
+    @Override
+    public int listen(int fd, int backlog) {
         try {
             return (int) LISTEN.invokeExact(state, fd, backlog);
         } catch (Throwable e) {
@@ -108,7 +113,8 @@ final class LibC {
         }
     }
 
-    int shutdown(int fd, int how) {
+    @Override
+    public int shutdown(int fd, int how) {
         try {
             return (int) SHUTDOWN.invokeExact(state, fd, how);
         } catch (Throwable e) {
@@ -124,7 +130,8 @@ final class LibC {
         }
     }
 
-    int close(int fd) {
+    @Override
+    public int close(int fd) {
         try {
             return (int) CLOSE.invokeExact(state, fd);
         } catch (Throwable e) {
@@ -132,7 +139,8 @@ final class LibC {
         }
     }
 
-    int setsockopt(int fd, int level, int name, long value, int length) {
+    @Override
+    public int setsockopt(int fd, int level, int name, long value, int length) {
         try {
             return (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, length);
         } catch (Throwable e) {
@@ -140,7 +148,8 @@ final class LibC {
         }
     }
 
-    int getsockopt(int fd, int level, int name, long value, long lengthPointer) {
+    @Override
+    public int getsockopt(int fd, int level, int name, long value, long lengthPointer) {
         try {
             return (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, lengthPointer);
         } catch (Throwable e) {
@@ -148,7 +157,8 @@ final class LibC {
         }
     }
 
-    int getsockname(int fd, long address, long lengthPointer) {
+    @Override
+    public int getsockname(int fd, long address, long lengthPointer) {
         try {
             return (int) GETSOCKNAME.invokeExact(state, fd, address, lengthPointer);
         } catch (Throwable e) {
@@ -156,7 +166,8 @@ final class LibC {
         }
     }
 
-    int getpeername(int fd, long address, long lengthPointer) {
+    @Override
+    public int getpeername(int fd, long address, long lengthPointer) {
         try {
             return (int) GETPEERNAME.invokeExact(state, fd, address, lengthPointer);
         } catch (Throwable e) {
@@ -192,7 +203,7 @@ final class LibC {
     /** io_uring_setup(2). */
     int ioUringSetup(int entries, long params) {
         try {
-            return (int) (long) SYSCALL2.invokeExact(state, Linux.SYS_IO_URING_SETUP, (long) entries, params);
+            return (int) (long) SYSCALL2.invokeExact(state, IoUringAbi.SYS_IO_URING_SETUP, (long) entries, params);
         } catch (Throwable e) {
             throw unexpected(e);
         }
@@ -201,7 +212,7 @@ final class LibC {
     /** io_uring_enter(2). */
     int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long argument, long argumentSize) {
         try {
-            return (int) (long) SYSCALL6.invokeExact(state, Linux.SYS_IO_URING_ENTER, (long) fd, (long) toSubmit,
+            return (int) (long) SYSCALL6.invokeExact(state, IoUringAbi.SYS_IO_URING_ENTER, (long) fd, (long) toSubmit,
                     (long) minComplete, (long) flags, argument, argumentSize);
         } catch (Throwable e) {
             throw unexpected(e);
@@ -211,7 +222,7 @@ final class LibC {
     /** io_uring_register(2). */
     int ioUringRegister(int fd, int opcode, long argument, int count) {
         try {
-            return (int) (long) SYSCALL4.invokeExact(state, Linux.SYS_IO_URING_REGISTER, (long) fd, (long) opcode,
+            return (int) (long) SYSCALL4.invokeExact(state, IoUringAbi.SYS_IO_URING_REGISTER, (long) fd, (long) opcode,
                     argument, (long) count);
         } catch (Throwable e) {
             throw unexpected(e);
@@ -225,6 +236,11 @@ final class LibC {
         } catch (Throwable e) {
             throw unexpected(e);
         }
+    }
+
+    @Override
+    public String message(int errno) {
+        return strerror(errno);
     }
 
     /** @return strerror(errno), the message the JDK's exceptions carry */

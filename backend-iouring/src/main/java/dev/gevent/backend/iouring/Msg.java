@@ -1,5 +1,6 @@
 package dev.gevent.backend.iouring;
 
+import dev.gevent.backend.linux.Linux;
 import java.nio.ByteBuffer;
 
 /**

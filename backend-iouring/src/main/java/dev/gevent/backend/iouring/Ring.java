@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.gevent.backend.linux.Linux;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,7 +33,7 @@ final class Ring {
     static final long IGNORED = 0;
 
     private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final int FLAGS_WANTED = Linux.SETUP_CQSIZE | Linux.SETUP_SUBMIT_ALL;
+    private static final int FLAGS_WANTED = IoUringAbi.SETUP_CQSIZE | IoUringAbi.SETUP_SUBMIT_ALL;
 
     final int fd;
     final int features;
@@ -74,27 +75,27 @@ final class Ring {
      */
     Ring(LibC libc, Arena arena, int entries, int cqEntries) throws RingSetupException {
         this.libc = libc;
-        MemorySegment params = arena.allocate(Linux.PARAMS_SIZE, 8);
+        MemorySegment params = arena.allocate(IoUringAbi.PARAMS_SIZE, 8);
         int ringFd = setup(libc, params, entries, cqEntries, FLAGS_WANTED);
         if (ringFd < 0 && libc.errno() == Linux.EINVAL) {
             // SUBMIT_ALL came with 5.18: without it, an SQE that fails at once stops the batch,
             // and the rest are submitted at the next enter, which the loop does anyway.
-            ringFd = setup(libc, params, entries, cqEntries, Linux.SETUP_CQSIZE);
+            ringFd = setup(libc, params, entries, cqEntries, IoUringAbi.SETUP_CQSIZE);
         }
         if (ringFd < 0) {
             throw new RingSetupException("io_uring_setup", libc.errno());
         }
         fd = ringFd;
-        features = params.get(JAVA_INT, Linux.PARAMS_FEATURES);
-        sqEntries = params.get(JAVA_INT, Linux.PARAMS_SQ_ENTRIES);
-        int cqSize = params.get(JAVA_INT, Linux.PARAMS_CQ_ENTRIES);
-        long sq = Linux.PARAMS_SQ_OFF;
-        long cq = Linux.PARAMS_CQ_OFF;
-        long sqArray = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Linux.OFF_SQ_ARRAY));
-        long cqesOffset = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Linux.OFF_CQ_CQES));
+        features = params.get(JAVA_INT, IoUringAbi.PARAMS_FEATURES);
+        sqEntries = params.get(JAVA_INT, IoUringAbi.PARAMS_SQ_ENTRIES);
+        int cqSize = params.get(JAVA_INT, IoUringAbi.PARAMS_CQ_ENTRIES);
+        long sq = IoUringAbi.PARAMS_SQ_OFF;
+        long cq = IoUringAbi.PARAMS_CQ_OFF;
+        long sqArray = Integer.toUnsignedLong(params.get(JAVA_INT, sq + IoUringAbi.OFF_SQ_ARRAY));
+        long cqesOffset = Integer.toUnsignedLong(params.get(JAVA_INT, cq + IoUringAbi.OFF_CQ_CQES));
         long sqSize = sqArray + (long) sqEntries * Integer.BYTES;
-        long cqBytes = cqesOffset + (long) cqSize * Linux.CQE_SIZE;
-        boolean single = (features & Linux.FEAT_SINGLE_MMAP) != 0;
+        long cqBytes = cqesOffset + (long) cqSize * IoUringAbi.CQE_SIZE;
+        boolean single = (features & IoUringAbi.FEAT_SINGLE_MMAP) != 0;
         if (single) {
             sqSize = Math.max(sqSize, cqBytes);
             cqBytes = sqSize;
@@ -103,9 +104,9 @@ final class Ring {
         MemorySegment cqMapped = null;
         MemorySegment sqesMapped = null;
         try {
-            sqMapped = map(libc, ringFd, sqSize, Linux.OFF_SQ_RING);
-            cqMapped = single ? sqMapped : map(libc, ringFd, cqBytes, Linux.OFF_CQ_RING);
-            sqesMapped = map(libc, ringFd, (long) sqEntries * Linux.SQE_SIZE, Linux.OFF_SQES);
+            sqMapped = map(libc, ringFd, sqSize, IoUringAbi.OFF_SQ_RING);
+            cqMapped = single ? sqMapped : map(libc, ringFd, cqBytes, IoUringAbi.OFF_CQ_RING);
+            sqesMapped = map(libc, ringFd, (long) sqEntries * IoUringAbi.SQE_SIZE, IoUringAbi.OFF_SQES);
         } catch (RingSetupException e) {
             unmap(libc, sqMapped, sqSize);
             if (!single) {
@@ -119,13 +120,13 @@ final class Ring {
         sqes = sqesMapped;
         sqRingSize = sqSize;
         cqRingSize = single ? 0 : cqBytes;
-        sqHead = offset(params, sq + Linux.OFF_HEAD);
-        sqTail = offset(params, sq + Linux.OFF_TAIL);
-        sqFlags = offset(params, sq + Linux.OFF_SQ_FLAGS);
-        sqMask = sqRing.get(JAVA_INT, offset(params, sq + Linux.OFF_RING_MASK));
-        cqHead = offset(params, cq + Linux.OFF_HEAD);
-        cqTail = offset(params, cq + Linux.OFF_TAIL);
-        cqMask = cqRing.get(JAVA_INT, offset(params, cq + Linux.OFF_RING_MASK));
+        sqHead = offset(params, sq + IoUringAbi.OFF_HEAD);
+        sqTail = offset(params, sq + IoUringAbi.OFF_TAIL);
+        sqFlags = offset(params, sq + IoUringAbi.OFF_SQ_FLAGS);
+        sqMask = sqRing.get(JAVA_INT, offset(params, sq + IoUringAbi.OFF_RING_MASK));
+        cqHead = offset(params, cq + IoUringAbi.OFF_HEAD);
+        cqTail = offset(params, cq + IoUringAbi.OFF_TAIL);
+        cqMask = cqRing.get(JAVA_INT, offset(params, cq + IoUringAbi.OFF_RING_MASK));
         cqes = cqesOffset;
         // SQE i always sits in slot i of the SQ array: the array is filled once, never again.
         for (int i = 0; i < sqEntries; i++) {
@@ -133,15 +134,15 @@ final class Ring {
         }
         tail = (int) INT.getAcquire(sqRing, sqTail);
         head = (int) INT.getAcquire(cqRing, cqHead);
-        waitArgument = arena.allocate(Linux.GETEVENTS_ARG_SIZE + 16, 8);
+        waitArgument = arena.allocate(IoUringAbi.GETEVENTS_ARG_SIZE + 16, 8);
         backlogData = new long[cqSize];
         backlogResult = new int[cqSize];
     }
 
     private static int setup(LibC libc, MemorySegment params, int entries, int cqEntries, int flags) {
         params.fill((byte) 0);
-        params.set(JAVA_INT, Linux.PARAMS_CQ_ENTRIES, cqEntries);
-        params.set(JAVA_INT, Linux.PARAMS_FLAGS, flags);
+        params.set(JAVA_INT, IoUringAbi.PARAMS_CQ_ENTRIES, cqEntries);
+        params.set(JAVA_INT, IoUringAbi.PARAMS_FLAGS, flags);
         return libc.ioUringSetup(entries, params.address());
     }
 
@@ -150,7 +151,7 @@ final class Ring {
     }
 
     private static MemorySegment map(LibC libc, int ringFd, long size, long offset) throws RingSetupException {
-        long address = libc.mmap(size, Linux.PROT_READ_WRITE, Linux.MAP_SHARED_POPULATE, ringFd, offset);
+        long address = libc.mmap(size, IoUringAbi.PROT_READ_WRITE, IoUringAbi.MAP_SHARED_POPULATE, ringFd, offset);
         if (address == -1) {
             throw new RingSetupException("mmap of the io_uring rings", libc.errno());
         }
@@ -172,9 +173,9 @@ final class Ring {
         if (tail - (int) INT.getAcquire(sqRing, sqHead) == sqEntries) {
             submit();
         }
-        long at = (long) (tail & sqMask) * Linux.SQE_SIZE;
+        long at = (long) (tail & sqMask) * IoUringAbi.SQE_SIZE;
         tail++;
-        for (int i = 0; i < Linux.SQE_SIZE; i += Long.BYTES) {
+        for (int i = 0; i < IoUringAbi.SQE_SIZE; i += Long.BYTES) {
             sqes.set(JAVA_LONG, at + i, 0L);
         }
         return at;
@@ -182,13 +183,13 @@ final class Ring {
 
     /** Fills the common fields of the SQE at {@code at}. */
     void prepare(long at, byte opcode, int fd, long address, int length, long offset, int opFlags, long userData) {
-        sqes.set(JAVA_BYTE, at + Linux.SQE_OPCODE, opcode);
-        sqes.set(JAVA_INT, at + Linux.SQE_FD, fd);
-        sqes.set(JAVA_LONG, at + Linux.SQE_OFF, offset);
-        sqes.set(JAVA_LONG, at + Linux.SQE_ADDR, address);
-        sqes.set(JAVA_INT, at + Linux.SQE_LEN, length);
-        sqes.set(JAVA_INT, at + Linux.SQE_OP_FLAGS, opFlags);
-        sqes.set(JAVA_LONG, at + Linux.SQE_USER_DATA, userData);
+        sqes.set(JAVA_BYTE, at + IoUringAbi.SQE_OPCODE, opcode);
+        sqes.set(JAVA_INT, at + IoUringAbi.SQE_FD, fd);
+        sqes.set(JAVA_LONG, at + IoUringAbi.SQE_OFF, offset);
+        sqes.set(JAVA_LONG, at + IoUringAbi.SQE_ADDR, address);
+        sqes.set(JAVA_INT, at + IoUringAbi.SQE_LEN, length);
+        sqes.set(JAVA_INT, at + IoUringAbi.SQE_OP_FLAGS, opFlags);
+        sqes.set(JAVA_LONG, at + IoUringAbi.SQE_USER_DATA, userData);
     }
 
     /** @return SQEs queued and not yet taken by the kernel */
@@ -219,14 +220,14 @@ final class Ring {
         waitArgument.set(JAVA_LONG, 0, 0L);
         waitArgument.set(JAVA_LONG, 8, 0L);
         if (timeoutNanos > 0) {
-            long timespec = argument + Linux.GETEVENTS_ARG_SIZE;
-            waitArgument.set(JAVA_LONG, Linux.GETEVENTS_ARG_SIZE, timeoutNanos / 1_000_000_000L);
-            waitArgument.set(JAVA_LONG, Linux.GETEVENTS_ARG_SIZE + 8, timeoutNanos % 1_000_000_000L);
-            waitArgument.set(JAVA_LONG, Linux.GETEVENTS_ARG_TS, timespec);
+            long timespec = argument + IoUringAbi.GETEVENTS_ARG_SIZE;
+            waitArgument.set(JAVA_LONG, IoUringAbi.GETEVENTS_ARG_SIZE, timeoutNanos / 1_000_000_000L);
+            waitArgument.set(JAVA_LONG, IoUringAbi.GETEVENTS_ARG_SIZE + 8, timeoutNanos % 1_000_000_000L);
+            waitArgument.set(JAVA_LONG, IoUringAbi.GETEVENTS_ARG_TS, timespec);
         } else {
-            waitArgument.set(JAVA_LONG, Linux.GETEVENTS_ARG_TS, 0L);
+            waitArgument.set(JAVA_LONG, IoUringAbi.GETEVENTS_ARG_TS, 0L);
         }
-        enter(1, Linux.ENTER_GETEVENTS | Linux.ENTER_EXT_ARG, argument, Linux.GETEVENTS_ARG_SIZE);
+        enter(1, IoUringAbi.ENTER_GETEVENTS | IoUringAbi.ENTER_EXT_ARG, argument, IoUringAbi.GETEVENTS_ARG_SIZE);
         drain();
     }
 
@@ -255,7 +256,7 @@ final class Ring {
                     }
                     Thread.onSpinWait();
                 }
-                default -> throw new IllegalStateException("io_uring_enter failed: " + Errno.message(errno)
+                default -> throw new IllegalStateException("io_uring_enter failed: " + LibC.strerror(errno)
                         + " (errno " + errno + ")");
             }
         }
@@ -269,16 +270,16 @@ final class Ring {
         for (;;) {
             int kernelTail = (int) INT.getAcquire(cqRing, cqTail);
             while (head != kernelTail) {
-                long at = cqes + (long) (head & cqMask) * Linux.CQE_SIZE;
-                append(cqRing.get(JAVA_LONG, at + Linux.CQE_USER_DATA), cqRing.get(JAVA_INT, at + Linux.CQE_RES));
+                long at = cqes + (long) (head & cqMask) * IoUringAbi.CQE_SIZE;
+                append(cqRing.get(JAVA_LONG, at + IoUringAbi.CQE_USER_DATA), cqRing.get(JAVA_INT, at + IoUringAbi.CQE_RES));
                 head++;
             }
             INT.setRelease(cqRing, cqHead, head);
-            if (((int) INT.getVolatile(sqRing, sqFlags) & Linux.SQ_CQ_OVERFLOW) == 0) {
+            if (((int) INT.getVolatile(sqRing, sqFlags) & IoUringAbi.SQ_CQ_OVERFLOW) == 0) {
                 return;
             }
             INT.setRelease(sqRing, sqTail, tail);
-            libc.ioUringEnter(fd, 0, 0, Linux.ENTER_GETEVENTS, 0, 0);
+            libc.ioUringEnter(fd, 0, 0, IoUringAbi.ENTER_GETEVENTS, 0, 0);
         }
     }
 
@@ -344,7 +345,7 @@ final class Ring {
             submit();
             drain();
             if (scanned == backlogTail) {
-                enter(1, Linux.ENTER_GETEVENTS, 0, 0);
+                enter(1, IoUringAbi.ENTER_GETEVENTS, 0, 0);
                 drain();
             }
         }
@@ -366,7 +367,7 @@ final class Ring {
         final int errno;
 
         RingSetupException(String call, int errno) {
-            super(call + " failed: " + Errno.message(errno) + " (errno " + errno + ")");
+            super(call + " failed: " + LibC.strerror(errno) + " (errno " + errno + ")");
             this.errno = errno;
         }
     }

@@ -84,7 +84,7 @@ final class Slot {
 
     /** @return where the kernel reads or writes the bytes: the bounce buffer, or the caller's at its position */
     long kernelAddress() {
-        return bounce != null ? Scratch.address(bounce) : Scratch.address(buffer, position);
+        return bounce != null ? NativeBuffers.address(bounce) : NativeBuffers.address(buffer, position);
     }
 
     /** @return how many bytes the kernel may read or write at {@link #kernelAddress()} */
@@ -95,8 +95,8 @@ final class Slot {
     /** @return the address of this slot's message area, made on first use */
     long message() {
         if (message == null) {
-            message = Scratch.allocate(Msg.SIZE);
-            messagePointer = Scratch.address(message);
+            message = NativeBuffers.allocate(Msg.SIZE);
+            messagePointer = NativeBuffers.address(message);
         }
         return messagePointer;
     }

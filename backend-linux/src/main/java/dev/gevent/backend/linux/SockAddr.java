@@ -1,4 +1,4 @@
-package dev.gevent.backend.iouring;
+package dev.gevent.backend.linux;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -17,10 +17,12 @@ import java.util.Objects;
 
 /**
  * Encodes and decodes {@code sockaddr_in}, {@code sockaddr_in6} and {@code sockaddr_un} in a
- * native-ordered direct buffer of {@link Linux#SOCKADDR_STORAGE} bytes (the loop's
- * {@link Scratch#address}, or a socket's own for an operation the kernel reads later). Ports are in network order, the family in host order.
+ * native-ordered direct buffer of {@link Linux#SOCKADDR_STORAGE} bytes (a loop's
+ * {@link LinuxSockets#address}, or a socket's own for an operation the kernel reads later). Ports
+ * are in network order, the family in host order. Static and allocation-free but for the decoded
+ * address, so a backend may call it on its datagram paths.
  */
-final class SockAddr {
+public final class SockAddr {
     private SockAddr() {
     }
 
@@ -37,7 +39,7 @@ final class SockAddr {
      * @throws UnresolvedAddressException for an unresolved address
      * @throws UnsupportedAddressTypeException for any other kind of address
      */
-    static int family(SocketAddress address) {
+    public static int family(SocketAddress address) {
         Objects.requireNonNull(address, "address");
         return switch (address) {
             case UnixDomainSocketAddress _ -> Linux.AF_UNIX;
@@ -56,7 +58,7 @@ final class SockAddr {
      * @throws UnsupportedAddressTypeException if the address cannot be used with such a socket
      * @throws SocketException if a Unix domain path is too long
      */
-    static int encode(SocketAddress address, int socketFamily, ByteBuffer b) throws SocketException {
+    public static int encode(SocketAddress address, int socketFamily, ByteBuffer b) throws SocketException {
         int family = family(address);
         for (int i = 0; i < Linux.SOCKADDR_STORAGE; i += Long.BYTES) {
             b.putLong(i, 0);
@@ -109,7 +111,7 @@ final class SockAddr {
      *
      * @return the address; an unnamed Unix domain socket gives the empty path, as the JDK does
      */
-    static SocketAddress decode(ByteBuffer b, int length) throws SocketException {
+    public static SocketAddress decode(ByteBuffer b, int length) throws SocketException {
         int family = length < 2 ? Linux.AF_UNIX : b.getShort(0);
         try {
             return switch (family) {

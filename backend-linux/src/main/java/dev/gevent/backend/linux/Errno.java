@@ -1,4 +1,4 @@
-package dev.gevent.backend.epoll;
+package dev.gevent.backend.linux;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -8,9 +8,11 @@ import java.net.SocketException;
 
 /**
  * Turns an errno into the exception the JDK's socket channels throw for it, so that a caller
- * cannot tell this loop from the {@code nio} one by its failures.
+ * cannot tell a Linux loop from the {@code nio} one by its failures. The message is strerror(3)'s,
+ * which only a binding can give: {@link SocketCalls#socketError} and {@link SocketCalls#streamError}
+ * pass it.
  */
-final class Errno {
+public final class Errno {
     private Errno() {
     }
 
@@ -20,8 +22,7 @@ final class Errno {
      * an address in use or not available {@link BindException}, anything else a
      * {@link SocketException}.
      */
-    static IOException socket(int errno) {
-        String message = message(errno);
+    public static IOException socket(int errno, String message) {
         return switch (errno) {
             case Linux.ECONNREFUSED, Linux.ETIMEDOUT, Linux.ENOTCONN -> new ConnectException(message);
             case Linux.EHOSTUNREACH, Linux.ENETUNREACH -> new NoRouteToHostException(message);
@@ -36,17 +37,11 @@ final class Errno {
      * {@code SocketException("Connection reset")}, as {@code java.net.Socket} reports it; anything
      * else a {@link SocketException} with the system's message.
      */
-    static IOException stream(int errno) {
-        return errno == Linux.ECONNRESET || errno == Linux.EPIPE ? connectionReset() : new SocketException(message(errno));
+    public static IOException stream(int errno, String message) {
+        return errno == Linux.ECONNRESET || errno == Linux.EPIPE ? connectionReset() : new SocketException(message);
     }
 
     private static SocketException connectionReset() {
         return new SocketException("Connection reset");
-    }
-
-    /** @return strerror(errno), the message the JDK's exceptions carry */
-    static String message(int errno) {
-        String text = Native.LIBC.strerror(errno);
-        return text != null ? text : "errno " + errno;
     }
 }

@@ -1,13 +1,13 @@
-package dev.gevent.backend.epoll;
+package dev.gevent.backend.linux;
 
 /** What a socket of the transport is, which decides the operations and options it has. */
-enum Kind {
+public enum Kind {
     LISTENER("listening socket"),
     STREAM("stream socket"),
     DATAGRAM("datagram socket");
 
     /** The kind's name, for messages. */
-    final String label;
+    public final String label;
 
     Kind(String label) {
         this.label = label;

@@ -1,4 +1,4 @@
-package dev.gevent.backend.iouring;
+package dev.gevent.backend.linux;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -42,12 +42,12 @@ final class SocketOptions {
      * @throws IllegalArgumentException if the value is out of range, as the JDK checks it
      * @throws IOException if setsockopt fails
      */
-    static <T> void set(IoUringSocket socket, SocketOption<T> option, T value, Scratch scratch) throws IOException {
+    static <T> void set(LinuxSocket socket, SocketOption<T> option, T value, LinuxSockets sockets) throws IOException {
         requireSupported(socket, option);
         if (value == null || !option.type().isInstance(value)) {
             throw new IllegalArgumentException("Invalid value '" + value + "'");
         }
-        ByteBuffer v = scratch.option;
+        ByteBuffer v = sockets.option;
         int length = Integer.BYTES;
         if (option == StandardSocketOptions.SO_LINGER) {
             int linger = (Integer) value;
@@ -63,8 +63,9 @@ final class SocketOptions {
             v.putInt(0, n);
         }
         int level = level(socket, option);
-        if (scratch.libc.setsockopt(socket.fd, level, name(socket, option), scratch.optionPointer, length) < 0) {
-            throw Errno.socket(scratch.libc.errno());
+        SocketCalls calls = sockets.calls;
+        if (calls.setsockopt(socket.fd, level, name(socket, option), sockets.optionPointer, length) < 0) {
+            throw calls.socketError(calls.errno());
         }
         if (option == StandardSocketOptions.SO_LINGER) {
             socket.linger = Math.min((Integer) value, 65535);
@@ -78,14 +79,15 @@ final class SocketOptions {
      * @throws IOException if getsockopt fails
      */
     @SuppressWarnings("unchecked")
-    static <T> T get(IoUringSocket socket, SocketOption<T> option, Scratch scratch) throws IOException {
+    static <T> T get(LinuxSocket socket, SocketOption<T> option, LinuxSockets sockets) throws IOException {
         requireSupported(socket, option);
-        ByteBuffer v = scratch.option;
+        ByteBuffer v = sockets.option;
         v.putLong(0, 0).putLong(8, 0);
-        scratch.length.putInt(0, v.capacity());
-        if (scratch.libc.getsockopt(socket.fd, level(socket, option), name(socket, option),
-                scratch.optionPointer, scratch.lengthPointer) < 0) {
-            throw Errno.socket(scratch.libc.errno());
+        sockets.length.putInt(0, v.capacity());
+        SocketCalls calls = sockets.calls;
+        if (calls.getsockopt(socket.fd, level(socket, option), name(socket, option),
+                sockets.optionPointer, sockets.lengthPointer) < 0) {
+            throw calls.socketError(calls.errno());
         }
         Object result;
         if (option == StandardSocketOptions.SO_LINGER) {
@@ -95,7 +97,7 @@ final class SocketOptions {
         } else if (option.type() == Boolean.class) {
             result = v.getInt(0) != 0;
         } else if (option == StandardSocketOptions.IP_MULTICAST_TTL && socket.family == Linux.AF_INET
-                && scratch.length.getInt(0) == 1) {
+                && sockets.length.getInt(0) == 1) {
             result = v.get(0) & 0xff;
         } else {
             result = v.getInt(0);
@@ -103,7 +105,7 @@ final class SocketOptions {
         return (T) result;
     }
 
-    private static void requireSupported(IoUringSocket socket, SocketOption<?> option) {
+    private static void requireSupported(LinuxSocket socket, SocketOption<?> option) {
         boolean unix = socket.family == Linux.AF_UNIX;
         Set<SocketOption<?>> supported = switch (socket.kind) {
             case STREAM -> unix ? UNIX_STREAM : INET_STREAM;
@@ -125,7 +127,7 @@ final class SocketOptions {
         }
     }
 
-    private static int level(IoUringSocket socket, SocketOption<?> option) {
+    private static int level(LinuxSocket socket, SocketOption<?> option) {
         if (option == StandardSocketOptions.TCP_NODELAY) {
             return Linux.IPPROTO_TCP;
         }
@@ -136,7 +138,7 @@ final class SocketOptions {
         return Linux.SOL_SOCKET;
     }
 
-    private static int name(IoUringSocket socket, SocketOption<?> option) {
+    private static int name(LinuxSocket socket, SocketOption<?> option) {
         boolean v6 = socket.family == Linux.AF_INET6;
         if (option == StandardSocketOptions.SO_REUSEADDR) {
             return Linux.SO_REUSEADDR;
@@ -172,7 +174,7 @@ final class SocketOptions {
      *
      * @return the length of the value written
      */
-    private static int multicastInterface(IoUringSocket socket, NetworkInterface nif, ByteBuffer v) {
+    private static int multicastInterface(LinuxSocket socket, NetworkInterface nif, ByteBuffer v) {
         v.putLong(0, 0).putLong(8, 0);
         if (socket.family == Linux.AF_INET6) {
             v.putInt(0, nif.getIndex());
@@ -188,7 +190,7 @@ final class SocketOptions {
         return 12;
     }
 
-    private static NetworkInterface readMulticastInterface(IoUringSocket socket, ByteBuffer v) throws IOException {
+    private static NetworkInterface readMulticastInterface(LinuxSocket socket, ByteBuffer v) throws IOException {
         if (socket.family == Linux.AF_INET6) {
             int index = v.getInt(0);
             return index == 0 ? null : NetworkInterface.getByIndex(index);

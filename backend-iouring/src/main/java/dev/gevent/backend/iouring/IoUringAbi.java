@@ -1,0 +1,85 @@
+package dev.gevent.backend.iouring;
+
+/**
+ * The io_uring(7) ABI of {@code <linux/io_uring.h>}, with its system call numbers and the mmap(2)
+ * flags of its rings, on top of the generic constants in {@link dev.gevent.backend.linux.Linux}:
+ * those of the generic kernel headers, which x86_64 and aarch64 share.
+ */
+final class IoUringAbi {
+    private IoUringAbi() {
+    }
+
+    static final int PROT_READ_WRITE = 0x3;
+    static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
+
+    static final long SYS_IO_URING_SETUP = 425;
+    static final long SYS_IO_URING_ENTER = 426;
+    static final long SYS_IO_URING_REGISTER = 427;
+
+    /** sizeof(struct io_uring_params). */
+    static final int PARAMS_SIZE = 120;
+    static final int PARAMS_SQ_ENTRIES = 0;
+    static final int PARAMS_CQ_ENTRIES = 4;
+    static final int PARAMS_FLAGS = 8;
+    static final int PARAMS_FEATURES = 20;
+    /** offsetof(struct io_uring_params, sq_off): head, tail, ring_mask, ring_entries, flags, dropped, array. */
+    static final int PARAMS_SQ_OFF = 40;
+    /** offsetof(struct io_uring_params, cq_off): head, tail, ring_mask, ring_entries, overflow, cqes, flags. */
+    static final int PARAMS_CQ_OFF = 80;
+    static final int OFF_HEAD = 0;
+    static final int OFF_TAIL = 4;
+    static final int OFF_RING_MASK = 8;
+    static final int OFF_SQ_FLAGS = 16;
+    static final int OFF_SQ_ARRAY = 24;
+    static final int OFF_CQ_CQES = 20;
+
+    static final int SETUP_CQSIZE = 1 << 3;
+    static final int SETUP_SUBMIT_ALL = 1 << 7;
+
+    static final int FEAT_SINGLE_MMAP = 1;
+    static final int FEAT_NODROP = 1 << 1;
+    static final int FEAT_SUBMIT_STABLE = 1 << 2;
+    static final int FEAT_FAST_POLL = 1 << 5;
+    static final int FEAT_EXT_ARG = 1 << 8;
+
+    static final long OFF_SQ_RING = 0;
+    static final long OFF_CQ_RING = 0x8000000L;
+    static final long OFF_SQES = 0x10000000L;
+
+    static final int ENTER_GETEVENTS = 1;
+    static final int ENTER_EXT_ARG = 1 << 3;
+
+    static final int SQ_CQ_OVERFLOW = 1 << 1;
+
+    static final int SQE_SIZE = 64;
+    static final int SQE_OPCODE = 0;
+    static final int SQE_FD = 4;
+    static final int SQE_OFF = 8;
+    static final int SQE_ADDR = 16;
+    static final int SQE_LEN = 24;
+    static final int SQE_OP_FLAGS = 28;
+    static final int SQE_USER_DATA = 32;
+    static final int CQE_SIZE = 16;
+    static final int CQE_USER_DATA = 0;
+    static final int CQE_RES = 8;
+
+    static final byte OP_SENDMSG = 9;
+    static final byte OP_RECVMSG = 10;
+    static final byte OP_ACCEPT = 13;
+    static final byte OP_ASYNC_CANCEL = 14;
+    static final byte OP_CONNECT = 16;
+    static final byte OP_READ = 22;
+    static final byte OP_SEND = 26;
+    static final byte OP_RECV = 27;
+
+    static final int REGISTER_PROBE = 8;
+    /** sizeof(struct io_uring_probe) before its ops; each {@code io_uring_probe_op} is 8 bytes. */
+    static final int PROBE_HEADER = 16;
+    static final int PROBE_OP_SIZE = 8;
+    static final int PROBE_OP_FLAGS = 2;
+    static final int PROBE_OP_SUPPORTED = 1;
+
+    /** sizeof(struct io_uring_getevents_arg): sigmask, sigmask_sz, pad, ts. */
+    static final int GETEVENTS_ARG_SIZE = 24;
+    static final int GETEVENTS_ARG_TS = 16;
+}
