@@ -5,7 +5,10 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.gevent.Cancellable;
+import dev.gevent.Greenlet;
 import dev.gevent.GreenletExit;
+import dev.gevent.Hub;
 import dev.gevent.internal.HubRef;
 import dev.gevent.socket.StreamSocket;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Output is gathered in one buffer: the status line, headers and a small body go out in one
  * write, and the responses to pipelined requests already received go out together, written when
- * the next request is not yet complete or the buffer fills. Input: a request head is parsed where it
+ * the next request is not yet complete or the buffer fills, or when a handler blocks: a finished
+ * response never waits on a later handler (see {@link #flushWhileBlocked}). Input: a request head is parsed where it
  * lies ({@link RequestHead}); header fields and the URI become objects only when a handler asks.
  *
  * <p>Timeouts: waiting for a request's first byte is bounded by the idle timeout (the connection is
@@ -119,6 +123,13 @@ final class Connection {
     /** Set from any thread when the exchange cannot go on (the JDK's "close the connection"). */
     private volatile boolean broken;
 
+    /** Scheduled while a handler runs with earlier responses still in the output buffer. */
+    private Cancellable flushWhenBlocked;
+    private final Runnable flushWhileBlocked = this::flushWhileBlocked;
+    /** Writes output taken from the buffer while a handler was blocked; the connection's writes follow it. */
+    private Greenlet<Void> backgroundWrite;
+    private IOException backgroundFailure;
+
     /**
      * @param acceptor the listener's share of the server that accepted the socket; null for a
      *     socket handed to {@link ServerCore#serveConnection}
@@ -138,6 +149,7 @@ final class Connection {
             if (linger) {
                 closeGracefully();
             }
+            awaitBackgroundWrite();
         } catch (IOException e) {
             // the client went away or stalled: nothing to answer
         }
@@ -337,7 +349,7 @@ final class Connection {
                     ex.responseCode = 404;
                     respond(404, "no context matches " + requestPath());
                 } else if (executor == null) {
-                    handle(ex);
+                    handleHere(ex);
                 } else {
                     handleOn(executor, ex);
                 }
@@ -361,6 +373,70 @@ final class Connection {
             return keepAlive && !broken;
         } finally {
             exchange = null;
+        }
+    }
+
+    /**
+     * Runs the exchange in this greenlet. Earlier pipelined responses may still be in the output
+     * buffer: kept there, they go out with this one in one write if the handler does not block;
+     * if it blocks (a long poll, a slow upstream), they go out as soon as it does, so a finished
+     * response never waits on a later handler. Flushing before every handler would cost a write per
+     * pipelined response; flushing on the first switch away costs one callback per such handler.
+     */
+    private void handleHere(Exchange ex) throws IOException {
+        if (outLen == 0) {
+            handle(ex);
+            return;
+        }
+        flushWhenBlocked = HubRef.current().hub().callSoon(flushWhileBlocked);
+        try {
+            handle(ex);
+        } finally {
+            if (flushWhenBlocked != null) {
+                flushWhenBlocked.cancel();
+                flushWhenBlocked = null;
+            }
+        }
+    }
+
+    /**
+     * On the hub, once the handler's greenlet switched away (it blocks): writes what the output
+     * buffer holds from another greenlet, after any such write still under way.
+     */
+    private void flushWhileBlocked() {
+        flushWhenBlocked = null;
+        if (outLen == 0) {
+            // the greenlet is in a write of its own, which took the buffer's content
+            return;
+        }
+        ByteBuffer pending = ByteBuffer.wrap(Arrays.copyOf(out, outLen));
+        outLen = 0;
+        Greenlet<Void> previous = backgroundWrite;
+        Hub hub = HubRef.current().hub();
+        backgroundWrite = hub.spawn(() -> {
+            if (previous != null) {
+                previous.join();
+            }
+            if (backgroundFailure == null) {
+                try {
+                    socket.writeFully(pending);
+                } catch (IOException e) {
+                    backgroundFailure = e;
+                }
+            }
+        });
+    }
+
+    /** Waits for output written by another greenlet (see flushWhileBlocked); rethrows its failure. */
+    private void awaitBackgroundWrite() throws IOException {
+        Greenlet<Void> w = backgroundWrite;
+        if (w != null) {
+            w.join();
+            backgroundWrite = null;
+        }
+        if (backgroundFailure != null) {
+            clientGone = true;
+            throw backgroundFailure;
         }
     }
 
@@ -1060,6 +1136,7 @@ final class Connection {
     private void closeGracefully() {
         try {
             flushOut();
+            awaitBackgroundWrite();
             socket.shutdownOutput();
             if (stopping()) {
                 return;
@@ -1141,6 +1218,9 @@ final class Connection {
     }
 
     private void write(ByteBuffer src) throws IOException {
+        if (backgroundWrite != null || backgroundFailure != null) {
+            awaitBackgroundWrite();
+        }
         try {
             socket.writeFully(src);
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent.Gevent;
 import dev.gevent.event.AsyncResult;
+import dev.gevent.event.Event;
 import dev.gevent.http.HttpServer;
 import dev.gevent.tck.GeventTck;
 import java.io.IOException;
@@ -59,6 +60,29 @@ public class HttpProtocolTck {
                 assertEquals(200, r.status());
                 assertEquals(i % 3 == 0 ? "POST /p" + i + " b" + (i < 10 ? "0" : "") + i : "GET /p" + i + " ", r.text());
             }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aFinishedResponseDoesNotWaitForALaterPipelinedHandlerThatBlocks() throws Exception {
+        Event release = new Event();
+        HttpServer server = Servers.start(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/blocks")) {
+                release.await();
+            }
+            Servers.respond(exchange, 200, exchange.getRequestURI().getPath());
+        });
+        try (RawClient client = new RawClient(server.getAddress())) {
+            // were the first response kept until the second handler writes, this read would time out
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            client.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\nGET /blocks HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /third HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertEquals("/first", client.read().text());
+            release.set();
+            assertEquals("/blocks", client.read().text());
+            assertEquals("/third", client.read().text());
         } finally {
             server.stop(0);
         }
