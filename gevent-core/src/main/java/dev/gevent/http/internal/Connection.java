@@ -76,6 +76,8 @@ final class Connection {
     private final ServerCore server;
     private final Acceptor acceptor;
     private final StreamSocket socket;
+    /** The connection's greenlet. */
+    private Thread thread;
 
     private byte[] in = new byte[IN_INITIAL];
     private ByteBuffer inView = ByteBuffer.wrap(in);
@@ -142,6 +144,7 @@ final class Connection {
 
     /** Serves requests until the client or the server ends the connection. Does not close the socket. */
     void serve() {
+        thread = Thread.currentThread();
         try {
             while (readHead() && runExchange()) {
                 linger = false;
@@ -165,6 +168,11 @@ final class Connection {
 
     boolean isIdle() {
         return idle;
+    }
+
+    /** @return whether the caller is the connection's greenlet, which owns the socket */
+    boolean inGreenlet() {
+        return Thread.currentThread() == thread;
     }
 
     // ---------------------------------------------------------------- reading the head
@@ -359,12 +367,10 @@ final class Connection {
                 handlerFailed(ex, e);
                 return false;
             }
-            if (ex.responseCode < 200) {
-                handlerFailed(ex, new IllegalStateException(ex + ": the handler returned without sending response headers"));
+            if (!responseEnded && !broken && !awaitEnd(ex)) {
+                handlerFailed(ex, new IllegalStateException(ex + " did not end within the idle timeout ("
+                        + server.idleTimeout.toMillis() + " ms) after its handler returned"));
                 return false;
-            }
-            if (!responseEnded) {
-                endResponse();
             }
             if (keepAlive && !broken) {
                 discardBody();
@@ -372,8 +378,22 @@ final class Connection {
             linger = true;
             return keepAlive && !broken;
         } finally {
+            ex.end();
             exchange = null;
         }
+    }
+
+    /**
+     * The handler returned and its exchange goes on (the JDK allows it: it ends when closed, from
+     * wherever): runs the exchange's I/O relayed from other threads until it ends. The JDK waits
+     * without a limit by default (sun.net.httpserver.maxRspTime); here each wait for the next step
+     * is bounded by the idle timeout, as each read and write of the connection is.
+     *
+     * @return false if the idle timeout passed first
+     */
+    private boolean awaitEnd(Exchange ex) {
+        captureHead();
+        return ex.relay().serveUntil(() -> responseEnded || broken, server.idleTimeout);
     }
 
     /**
@@ -480,25 +500,18 @@ final class Connection {
         captureHead();
         // the handler may take long on its thread: what earlier pipelined requests got goes out now
         flushOut();
-        Relay relay = new Relay();
-        ex.relay = relay;
+        Relay relay = ex.relay();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try {
-            executor.execute(() -> {
-                try {
-                    handle(ex);
-                } catch (Throwable e) {
-                    failure.set(e);
-                } finally {
-                    relay.done();
-                }
-            });
-        } catch (Throwable e) {
-            ex.relay = null;
-            throw e;
-        }
-        relay.serve();
-        ex.relay = null;
+        executor.execute(() -> {
+            try {
+                handle(ex);
+            } catch (Throwable e) {
+                failure.set(e);
+            } finally {
+                relay.done();
+            }
+        });
+        relay.serveUntilDone();
         Throwable e = failure.get();
         if (e != null) {
             throw e;

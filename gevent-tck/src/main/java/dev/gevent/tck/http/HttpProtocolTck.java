@@ -280,12 +280,16 @@ public class HttpProtocolTck {
     }
 
     @Test
-    void aHandlerThatReturnsWithoutRespondingGets500() throws Exception {
-        Gevent.getHub().setErrorHandler((context, error) -> { });
-        HttpServer server = Servers.start(exchange -> { });
+    void anExchangeThatNothingEndsAfterItsHandlerReturnedGets500AfterTheIdleTimeout() throws Exception {
+        AsyncResult<Throwable> reported = new AsyncResult<>();
+        Gevent.getHub().setErrorHandler((context, error) -> reported.set(error));
+        HttpServer server = HttpServer.create(Servers.ANY_PORT, 0).idleTimeout(Duration.ofMillis(200));
+        server.createContext("/", exchange -> { });
+        server.start();
         try (RawClient client = new RawClient(server.getAddress())) {
             assertEquals(500, client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status());
             assertTrue(client.closedByServer());
+            assertTrue(reported.get().getMessage().contains("did not end within the idle timeout"), reported.get().getMessage());
         } finally {
             server.stop(0);
         }

@@ -13,6 +13,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import dev.gevent.Gevent;
+import dev.gevent.event.Event;
 import dev.gevent.http.HttpServer;
 import dev.gevent.http.HttpsServer;
 import dev.gevent.tck.GeventTck;
@@ -22,10 +23,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -185,6 +188,63 @@ public class HttpServerTck {
         } finally {
             server.stop(0);
             threads.shutdown();
+        }
+    }
+
+    @Test
+    void anExchangeHandedToAPlainThreadEndsWhenThatThreadAnswersAfterTheHandlerReturned() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        assertHandedOffExchangeAnswered("a thread", release::countDown, exchange -> Thread.ofPlatform().start(() -> {
+            try {
+                release.await();
+                Servers.respond(exchange, 200, "answered by a thread");
+                exchange.close();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }));
+        assertNull(failure.get());
+    }
+
+    @Test
+    void anExchangeHandedToAnotherGreenletEndsWhenThatGreenletAnswersAfterTheHandlerReturned() throws Exception {
+        Event release = new Event();
+        assertHandedOffExchangeAnswered("a greenlet", release::set, exchange -> Gevent.spawn(() -> {
+            release.await();
+            Servers.respond(exchange, 200, "answered by a greenlet");
+        }));
+    }
+
+    /**
+     * Serves "/later" by handing the exchange to {@code handOff}, which answers "answered by
+     * {@code who}" once {@code release} ran; the test runs it only after the handler returned. The
+     * connection then serves another request.
+     */
+    private static void assertHandedOffExchangeAnswered(String who, Runnable release,
+            java.util.function.Consumer<HttpExchange> handOff) throws Exception {
+        Event handlerReturned = new Event();
+        HttpServer server = HttpServer.create(Servers.ANY_PORT, 0);
+        HttpContext context = server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/later")) {
+                handOff.accept(exchange);
+            } else {
+                Servers.respond(exchange, 200, "at once");
+            }
+        });
+        context.getFilters().add(Filter.afterHandler("notes that the handler returned", exchange -> handlerReturned.set()));
+        server.start();
+        try (RawClient client = new RawClient(server.getAddress())) {
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            client.send("GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertTrue(handlerReturned.await(Duration.ofSeconds(5)));
+            release.run();
+            Wire.Response r = client.read();
+            assertEquals(200, r.status());
+            assertEquals("answered by " + who, r.text());
+            assertEquals("at once", client.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+        } finally {
+            server.stop(0);
         }
     }
 
