@@ -195,7 +195,54 @@ public class HttpServerTck {
     void anExchangeHandedToAPlainThreadEndsWhenThatThreadAnswersAfterTheHandlerReturned() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        assertHandedOffExchangeAnswered("a thread", release::countDown, exchange -> Thread.ofPlatform().start(() -> {
+        assertHandedOffExchangeAnswered("a thread", release::countDown, null, answerOnAThreadAfter(release, failure));
+        assertNull(failure.get());
+    }
+
+    @Test
+    void anExchangeAHandlerOnTheExecutorHandsToAnotherThreadEndsWhenThatThreadAnswers() throws Exception {
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try {
+            assertHandedOffExchangeAnswered("a thread", release::countDown, threads, answerOnAThreadAfter(release, failure));
+        } finally {
+            threads.shutdown();
+        }
+        assertNull(failure.get());
+    }
+
+    @Test
+    void anExchangeClosedByAnotherThreadWithoutAResponseClosesItsConnection() throws Exception {
+        Event handlerReturned = new Event();
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(Servers.ANY_PORT, 0);
+        HttpContext context = server.createContext("/", exchange -> Thread.ofPlatform().start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        }));
+        context.getFilters().add(Filter.afterHandler("notes that the handler returned", exchange -> handlerReturned.set()));
+        server.start();
+        try (RawClient client = new RawClient(server.getAddress())) {
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertTrue(handlerReturned.await(Duration.ofSeconds(5)));
+            release.countDown();
+            // the JDK's answer to an exchange closed before any response: the connection dropped
+            assertTrue(client.closedByServer());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** A hand-off to a plain thread that answers once {@code release} opens. */
+    private static java.util.function.Consumer<HttpExchange> answerOnAThreadAfter(CountDownLatch release,
+            AtomicReference<Throwable> failure) {
+        return exchange -> Thread.ofPlatform().start(() -> {
             try {
                 release.await();
                 Servers.respond(exchange, 200, "answered by a thread");
@@ -203,14 +250,13 @@ public class HttpServerTck {
             } catch (Throwable e) {
                 failure.set(e);
             }
-        }));
-        assertNull(failure.get());
+        });
     }
 
     @Test
     void anExchangeHandedToAnotherGreenletEndsWhenThatGreenletAnswersAfterTheHandlerReturned() throws Exception {
         Event release = new Event();
-        assertHandedOffExchangeAnswered("a greenlet", release::set, exchange -> Gevent.spawn(() -> {
+        assertHandedOffExchangeAnswered("a greenlet", release::set, null, exchange -> Gevent.spawn(() -> {
             release.await();
             Servers.respond(exchange, 200, "answered by a greenlet");
         }));
@@ -219,12 +265,13 @@ public class HttpServerTck {
     /**
      * Serves "/later" by handing the exchange to {@code handOff}, which answers "answered by
      * {@code who}" once {@code release} ran; the test runs it only after the handler returned. The
-     * connection then serves another request.
+     * connection then serves another request. {@code executor}: the server's, or null.
      */
-    private static void assertHandedOffExchangeAnswered(String who, Runnable release,
+    private static void assertHandedOffExchangeAnswered(String who, Runnable release, java.util.concurrent.Executor executor,
             java.util.function.Consumer<HttpExchange> handOff) throws Exception {
         Event handlerReturned = new Event();
         HttpServer server = HttpServer.create(Servers.ANY_PORT, 0);
+        server.setExecutor(executor);
         HttpContext context = server.createContext("/", exchange -> {
             if (exchange.getRequestURI().getPath().equals("/later")) {
                 handOff.accept(exchange);
