@@ -9,6 +9,7 @@ import dev.gevent.Cancellable;
 import dev.gevent.Greenlet;
 import dev.gevent.GreenletExit;
 import dev.gevent.Hub;
+import dev.gevent.event.Event;
 import dev.gevent.internal.HubRef;
 import dev.gevent.socket.StreamSocket;
 import java.io.ByteArrayOutputStream;
@@ -78,6 +79,7 @@ final class Connection {
     private final StreamSocket socket;
     /** The connection's greenlet. */
     private Thread thread;
+    private HubRef hub;
 
     private byte[] in = new byte[IN_INITIAL];
     private ByteBuffer inView = ByteBuffer.wrap(in);
@@ -132,6 +134,17 @@ final class Connection {
     private Greenlet<Void> backgroundWrite;
     private IOException backgroundFailure;
 
+    /** The exchange whose handler runs in this greenlet now (handleHere); null otherwise. Any thread reads it. */
+    private volatile Exchange handlerHere;
+    /**
+     * Runs the I/O that other threads relay for the exchange while its handler, here, is blocked
+     * (it may wait for them); on the hub thread only.
+     */
+    private Greenlet<Void> relayServer;
+    /** This greenlet is in an I/O step of its exchange; on the hub thread only. */
+    private boolean directIo;
+    private Event directIoDone;
+
     /**
      * @param acceptor the listener's share of the server that accepted the socket; null for a
      *     socket handed to {@link ServerCore#serveConnection}
@@ -145,6 +158,7 @@ final class Connection {
     /** Serves requests until the client or the server ends the connection. Does not close the socket. */
     void serve() {
         thread = Thread.currentThread();
+        hub = HubRef.current();
         try {
             while (readHead() && runExchange()) {
                 linger = false;
@@ -404,17 +418,65 @@ final class Connection {
      * pipelined response; flushing on the first switch away costs one callback per such handler.
      */
     private void handleHere(Exchange ex) throws IOException {
-        if (outLen == 0) {
-            handle(ex);
-            return;
+        if (outLen > 0) {
+            flushWhenBlocked = hub.hub().callSoon(flushWhileBlocked);
         }
-        flushWhenBlocked = HubRef.current().hub().callSoon(flushWhileBlocked);
+        handlerHere = ex;
         try {
             handle(ex);
         } finally {
+            handlerHere = null;
             if (flushWhenBlocked != null) {
                 flushWhenBlocked.cancel();
                 flushWhenBlocked = null;
+            }
+            if (relayServer != null) {
+                // the steps relayed so far run first; this greenlet serves the later ones
+                ex.relay().stop();
+                relayServer.join();
+                relayServer = null;
+            }
+        }
+    }
+
+    /**
+     * Any thread, when another thread made the relay of {@code ex}: if its handler runs here, it
+     * may be blocked waiting for that thread, so a greenlet of its own serves the relay meanwhile.
+     */
+    void relayMade(Exchange ex) {
+        if (handlerHere == ex) {
+            hub.hub().callThreadSafe(() -> {
+                if (handlerHere == ex && relayServer == null) {
+                    Relay relay = ex.relay();
+                    relayServer = hub.hub().spawn(() -> {
+                        // a step of the handler's own, under way, ends before a relayed one starts
+                        while (directIo) {
+                            directIoDone = new Event();
+                            directIoDone.await();
+                        }
+                        relay.serveUntilStopped();
+                    });
+                }
+            });
+        }
+    }
+
+    /** @return whether a greenlet other than this one serves the exchange's relayed I/O now */
+    boolean relayServed() {
+        return relayServer != null;
+    }
+
+    /** Runs an I/O step of the exchange in this greenlet. */
+    <T> T runDirect(Exchange.IoStep<T> step) throws IOException {
+        directIo = true;
+        try {
+            return step.run();
+        } finally {
+            directIo = false;
+            Event done = directIoDone;
+            if (done != null) {
+                directIoDone = null;
+                done.set();
             }
         }
     }

@@ -28,8 +28,10 @@ import java.util.Map;
  *
  * <p>Thread-safety: used by one thread at a time. Called from the connection's greenlet, its I/O
  * runs there; from any other thread or greenlet (the server's executor, or whoever the exchange
- * was handed to), its I/O is relayed to the connection's greenlet, which runs it once it is not
- * running the handler itself.
+ * was handed to), its I/O is relayed to the connection's hub: run by the connection's greenlet
+ * once the handler has returned, and meanwhile, if the handler runs in that greenlet (it may be
+ * blocked waiting for the other thread), by a greenlet of its own, the handler's own I/O then
+ * queued behind the relayed steps.
  */
 class Exchange extends HttpExchange {
     /** Does one I/O step of the exchange on the connection. */
@@ -72,21 +74,31 @@ class Exchange extends HttpExchange {
 
     private <T> T io(IoStep<T> step) throws IOException {
         if (connection.inGreenlet()) {
-            return step.run();
+            // while another greenlet serves the relayed steps, this one's go in line with them
+            return connection.relayServed() ? relay.call(step) : connection.runDirect(step);
         }
         Relay r = relay;
         return (r != null ? r : relay()).call(step);
     }
 
     /** @return the relay of this exchange's I/O from other threads, made now if need be. Any thread. */
-    synchronized Relay relay() {
-        if (relay == null) {
-            relay = new Relay();
+    Relay relay() {
+        Relay r;
+        synchronized (this) {
+            r = relay;
+            if (r != null) {
+                return r;
+            }
+            r = new Relay();
+            relay = r;
             if (ended) {
-                relay.close();
+                r.close();
             }
         }
-        return relay;
+        if (!connection.inGreenlet()) {
+            connection.relayMade(this);
+        }
+        return r;
     }
 
     /** In the connection's greenlet: the exchange is over; what other threads still send fails. */

@@ -23,6 +23,7 @@ final class Relay {
 
     private static final Step DONE = new Step(null, null);
     private static final Step WAKE = new Step(null, null);
+    private static final Step STOP = new Step(null, null);
 
     private final Queue<Step> steps = new Queue<>();
     private boolean closed;
@@ -63,6 +64,19 @@ final class Relay {
     /** Any thread: makes {@link #serveUntil} look at its condition again. */
     void wake() {
         steps.put(WAKE);
+    }
+
+    /** Any thread: ends {@link #serveUntilStopped()} once the steps queued before are run. */
+    void stop() {
+        steps.put(STOP);
+    }
+
+    /** In a greenlet of the connection's hub: runs the queued steps until {@link #stop()} or {@link #close()}. */
+    void serveUntilStopped() {
+        Step step;
+        while ((step = steps.get()) != STOP) {
+            run(step);
+        }
     }
 
     /** In the connection's greenlet: runs the queued steps until {@link #done()}. */
@@ -112,5 +126,6 @@ final class Relay {
                 step.result.completeExceptionally(new AsynchronousCloseException());
             }
         }
+        stop();
     }
 }

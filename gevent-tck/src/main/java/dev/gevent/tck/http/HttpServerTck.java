@@ -213,6 +213,34 @@ public class HttpServerTck {
     }
 
     @Test
+    void aHandlerThatWaitsInItsGreenletForTheThreadItHandedTheExchangeToGetsItsResponseOut() throws Exception {
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        HttpServer server = Servers.start(exchange -> {
+            if (!exchange.getRequestURI().getPath().equals("/later")) {
+                Servers.respond(exchange, 200, "at once");
+                return;
+            }
+            exchange.sendResponseHeaders(200, 0);
+            // the handler blocks its greenlet until the thread has written the body through the exchange
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write("answered by a thread".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, threads).join();
+        });
+        try (RawClient client = new RawClient(server.getAddress())) {
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            assertEquals("answered by a thread", client.send("GET /later HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+            assertEquals("at once", client.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+        } finally {
+            server.stop(0);
+            threads.shutdown();
+        }
+    }
+
+    @Test
     void anExchangeClosedByAnotherThreadWithoutAResponseClosesItsConnection() throws Exception {
         Event handlerReturned = new Event();
         CountDownLatch release = new CountDownLatch(1);
