@@ -28,8 +28,11 @@ import java.util.concurrent.Executor;
  * greenlet: plain blocking code that parks only that greenlet. With {@link #setExecutor}, each
  * exchange runs on the executor, as the JDK documents, and its socket I/O is relayed to the
  * connection's greenlet. Filters run in their order, then the context's authenticator, then the
- * handler. An exchange ends when its response body is closed; one the handler leaves unended is
- * ended for it when the handler returns, with a 500 if no response was sent. A handler that throws
+ * handler. An exchange ends when its response body is closed (or it is closed), not when its
+ * handler returns: as in the JDK, a handler may hand it to another thread or greenlet that answers
+ * later, its I/O then relayed to the connection's greenlet, which waits for it; each wait for its
+ * next step is bounded by {@link #idleTimeout(Duration)}, after which it gets a 500 if no
+ * response was sent, and its connection closed. A handler that throws
  * gets a 500 (if nothing was sent yet) and its connection closed; the exception goes to the hub's
  * error handler.
  *

@@ -3,6 +3,7 @@ package dev.gevent.server;
 import dev.gevent.Greenlet;
 import dev.gevent.Hub;
 import dev.gevent.event.AsyncResult;
+import dev.gevent.internal.HubCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -61,7 +61,7 @@ final class HubShards {
                 Hub hub = Hub.startThread(name + "-hub-" + i);
                 hubs.add(hub);
                 StreamServer shard = newShard.apply(address);
-                address = onHub(hub, () -> {
+                address = HubCall.call(hub, () -> {
                     shard.start();
                     return shard.listenAddress();
                 });
@@ -92,19 +92,6 @@ final class HubShards {
         } finally {
             done.complete(null);
             hub.close();
-        }
-    }
-
-    /** Runs {@code fn} in a greenlet of {@code hub} and waits for it, rethrowing what it threw. */
-    private static <T> T onHub(Hub hub, IoCallable<T> fn) throws IOException {
-        Greenlet<T> g = hub.spawn(() -> fn.call());
-        try {
-            return g.get();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e;
         }
     }
 
@@ -174,12 +161,6 @@ final class HubShards {
                 return;
             }
         }
-    }
-
-    /** A callable that throws only I/O failures. */
-    @FunctionalInterface
-    private interface IoCallable<T> {
-        T call() throws IOException;
     }
 
     @Override

@@ -19,7 +19,9 @@ import java.util.Locale;
  * }</pre>
  *
  * <p>With {@code -Dhttp.serverPid=PID} it also reports the server's CPU time. The last line is
- * machine-readable: {@code RESULT reqs_per_s=... server_cpu_us_per_req=... ...}.
+ * machine-readable: {@code RESULT reqs_per_s=... server_cpu_us_per_req=... ...}. With
+ * {@code -Dhttp.pipeline=N} each connection sends N requests in one write and waits for the N
+ * responses; what is counted is then such a batch ("batches", {@code RESULT batches_per_s=...}).
  */
 public final class HttpLoad {
     private static final int RESPONSE_LIMIT = 64 * 1024;
@@ -43,33 +45,47 @@ public final class HttpLoad {
         int connections = ClosedLoop.positive("connections", args[2]);
         int threads = args.length > 5 ? ClosedLoop.positive("threads", args[5])
                 : Math.min(connections, Runtime.getRuntime().availableProcessors());
+        int pipeline = ClosedLoop.positive("http.pipeline", System.getProperty("http.pipeline", "1"));
         byte[] request = ("GET / HTTP/1.1\r\nHost: " + args[0] + ":" + args[1] + "\r\nUser-Agent: gevent-HttpLoad\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
+                .repeat(pipeline).getBytes(StandardCharsets.ISO_8859_1);
+        boolean batches = pipeline > 1;
         ClosedLoop.Setup setup = new ClosedLoop.Setup(server, connections, threads, Double.parseDouble(args[3]),
-                Double.parseDouble(args[4]), Long.getLong("http.serverPid", -1), "reqs", "requests", "req");
-        ClosedLoop.run(setup, String.format(Locale.ROOT, "%d connections, GET /, %d load thread(s), %s s measured",
-                connections, threads, args[4]), i -> new Exchange(request, i));
+                Double.parseDouble(args[4]), Long.getLong("http.serverPid", -1), batches ? "batches" : "reqs",
+                batches ? "batches of " + pipeline + " requests" : "requests", batches ? "batch" : "req");
+        ClosedLoop.run(setup, String.format(Locale.ROOT, "%d connections, GET /%s, %d load thread(s), %s s measured",
+                connections, batches ? " x " + pipeline + " pipelined" : "", threads, args[4]),
+                i -> new Exchange(request, pipeline, i));
     }
 
-    /** One connection's requests, and the check of each response: a 200 with its Content-Length body. */
+    /**
+     * One connection's requests (one, or a pipelined batch), and the check of each response: a 200
+     * with its Content-Length body.
+     */
     private static final class Exchange implements ClosedLoop.Conversation {
         private static final byte[] STATUS_200 = "HTTP/1.1 200".getBytes(StandardCharsets.ISO_8859_1);
         private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.ISO_8859_1);
 
         private final int index;
+        private final int pipeline;
         private final ByteBuffer out;
         private final ByteBuffer in = ByteBuffer.allocate(RESPONSE_LIMIT);
+        /** Where the response being parsed starts in {@code in}. */
+        private int start;
+        private int responses;
         private int headEnd = -1;
         private long bodyLength;
 
-        Exchange(byte[] request, int index) {
+        Exchange(byte[] request, int pipeline, int index) {
             this.index = index;
+            this.pipeline = pipeline;
             this.out = ByteBuffer.allocateDirect(request.length).put(request).flip();
         }
 
         @Override
         public ByteBuffer nextRequest() {
             headEnd = -1;
+            start = 0;
+            responses = 0;
             return out.rewind();
         }
 
@@ -80,10 +96,25 @@ public final class HttpLoad {
 
         @Override
         public boolean replyComplete() throws IOException {
+            while (true) {
+                int end = responseEnd();
+                if (end < 0) {
+                    return false;
+                }
+                start = end;
+                headEnd = -1;
+                if (++responses == pipeline) {
+                    return true;
+                }
+            }
+        }
+
+        /** @return past the response that starts at {@code start}, or -1 while it is incomplete */
+        private int responseEnd() throws IOException {
             byte[] b = in.array();
             int len = in.position();
             if (headEnd < 0) {
-                for (int i = 3; i < len; i++) {
+                for (int i = start + 3; i < len; i++) {
                     if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
                         headEnd = i + 1;
                         break;
@@ -93,23 +124,24 @@ public final class HttpLoad {
                     if (len == b.length) {
                         throw new IOException("connection " + index + ": response head over " + b.length + " bytes");
                     }
-                    return false;
+                    return -1;
                 }
-                if (!Arrays.equals(b, 0, STATUS_200.length, STATUS_200, 0, STATUS_200.length)) {
+                if (!Arrays.equals(b, start, start + STATUS_200.length, STATUS_200, 0, STATUS_200.length)) {
                     throw new IOException("connection " + index + ": not a 200: "
-                            + new String(b, 0, Math.min(len, 80), StandardCharsets.ISO_8859_1));
+                            + new String(b, start, Math.min(len - start, 80), StandardCharsets.ISO_8859_1));
                 }
-                bodyLength = contentLength(b, headEnd);
+                bodyLength = contentLength(b, start, headEnd);
             }
-            if (len > headEnd + bodyLength) {
-                throw new IOException("connection " + index + ": more bytes than one response");
+            long end = headEnd + bodyLength;
+            if (responses == pipeline - 1 && len > end) {
+                throw new IOException("connection " + index + ": more bytes than " + pipeline + " response(s)");
             }
-            return len == headEnd + bodyLength;
+            return len >= end ? (int) end : -1;
         }
 
-        private long contentLength(byte[] b, int end) throws IOException {
+        private long contentLength(byte[] b, int from, int end) throws IOException {
             outer:
-            for (int i = 0; i + CONTENT_LENGTH.length < end; i++) {
+            for (int i = from; i + CONTENT_LENGTH.length < end; i++) {
                 if (b[i] != '\n') {
                     continue;
                 }

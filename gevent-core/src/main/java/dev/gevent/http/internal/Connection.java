@@ -5,7 +5,11 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.gevent.Cancellable;
+import dev.gevent.Greenlet;
 import dev.gevent.GreenletExit;
+import dev.gevent.Hub;
+import dev.gevent.event.Event;
 import dev.gevent.internal.HubRef;
 import dev.gevent.socket.StreamSocket;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Output is gathered in one buffer: the status line, headers and a small body go out in one
  * write, and the responses to pipelined requests already received go out together, written when
- * the next request is not yet complete or the buffer fills. Input: a request head is parsed where it
+ * the next request is not yet complete or the buffer fills, or when a handler blocks: a finished
+ * response never waits on a later handler (see {@link #flushWhileBlocked}). Input: a request head is parsed where it
  * lies ({@link RequestHead}); header fields and the URI become objects only when a handler asks.
  *
  * <p>Timeouts: waiting for a request's first byte is bounded by the idle timeout (the connection is
@@ -72,6 +77,9 @@ final class Connection {
     private final ServerCore server;
     private final Acceptor acceptor;
     private final StreamSocket socket;
+    /** The connection's greenlet. */
+    private Thread thread;
+    private HubRef hub;
 
     private byte[] in = new byte[IN_INITIAL];
     private ByteBuffer inView = ByteBuffer.wrap(in);
@@ -119,6 +127,24 @@ final class Connection {
     /** Set from any thread when the exchange cannot go on (the JDK's "close the connection"). */
     private volatile boolean broken;
 
+    /** Scheduled while a handler runs with earlier responses still in the output buffer. */
+    private Cancellable flushWhenBlocked;
+    private final Runnable flushWhileBlocked = this::flushWhileBlocked;
+    /** Writes output taken from the buffer while a handler was blocked; the connection's writes follow it. */
+    private Greenlet<Void> backgroundWrite;
+    private IOException backgroundFailure;
+
+    /** The exchange whose handler runs in this greenlet now (handleHere); null otherwise. Any thread reads it. */
+    private volatile Exchange handlerHere;
+    /**
+     * Runs the I/O that other threads relay for the exchange while its handler, here, is blocked
+     * (it may wait for them); on the hub thread only.
+     */
+    private Greenlet<Void> relayServer;
+    /** This greenlet is in an I/O step of its exchange; on the hub thread only. */
+    private boolean directIo;
+    private Event directIoDone;
+
     /**
      * @param acceptor the listener's share of the server that accepted the socket; null for a
      *     socket handed to {@link ServerCore#serveConnection}
@@ -131,6 +157,8 @@ final class Connection {
 
     /** Serves requests until the client or the server ends the connection. Does not close the socket. */
     void serve() {
+        thread = Thread.currentThread();
+        hub = HubRef.current();
         try {
             while (readHead() && runExchange()) {
                 linger = false;
@@ -138,6 +166,7 @@ final class Connection {
             if (linger) {
                 closeGracefully();
             }
+            awaitBackgroundWrite();
         } catch (IOException e) {
             // the client went away or stalled: nothing to answer
         }
@@ -153,6 +182,11 @@ final class Connection {
 
     boolean isIdle() {
         return idle;
+    }
+
+    /** @return whether the caller is the connection's greenlet, which owns the socket */
+    boolean inGreenlet() {
+        return Thread.currentThread() == thread;
     }
 
     // ---------------------------------------------------------------- reading the head
@@ -337,7 +371,7 @@ final class Connection {
                     ex.responseCode = 404;
                     respond(404, "no context matches " + requestPath());
                 } else if (executor == null) {
-                    handle(ex);
+                    handleHere(ex);
                 } else {
                     handleOn(executor, ex);
                 }
@@ -347,12 +381,10 @@ final class Connection {
                 handlerFailed(ex, e);
                 return false;
             }
-            if (ex.responseCode < 200) {
-                handlerFailed(ex, new IllegalStateException(ex + ": the handler returned without sending response headers"));
+            if (!responseEnded && !broken && !awaitEnd(ex)) {
+                handlerFailed(ex, new IllegalStateException(ex + " did not end within the idle timeout ("
+                        + server.idleTimeout.toMillis() + " ms) after its handler returned"));
                 return false;
-            }
-            if (!responseEnded) {
-                endResponse();
             }
             if (keepAlive && !broken) {
                 discardBody();
@@ -360,7 +392,133 @@ final class Connection {
             linger = true;
             return keepAlive && !broken;
         } finally {
+            ex.end();
             exchange = null;
+        }
+    }
+
+    /**
+     * The handler returned and its exchange goes on (the JDK allows it: it ends when closed, from
+     * wherever): runs the exchange's I/O relayed from other threads until it ends. The JDK waits
+     * without a limit by default (sun.net.httpserver.maxRspTime); here each wait for the next step
+     * is bounded by the idle timeout, as each read and write of the connection is.
+     *
+     * @return false if the idle timeout passed first
+     */
+    private boolean awaitEnd(Exchange ex) {
+        captureHead();
+        return ex.relay().serveUntil(() -> responseEnded || broken, server.idleTimeout);
+    }
+
+    /**
+     * Runs the exchange in this greenlet. Earlier pipelined responses may still be in the output
+     * buffer: kept there, they go out with this one in one write if the handler does not block;
+     * if it blocks (a long poll, a slow upstream), they go out as soon as it does, so a finished
+     * response never waits on a later handler. Flushing before every handler would cost a write per
+     * pipelined response; flushing on the first switch away costs one callback per such handler.
+     */
+    private void handleHere(Exchange ex) throws IOException {
+        if (outLen > 0) {
+            flushWhenBlocked = hub.hub().callSoon(flushWhileBlocked);
+        }
+        handlerHere = ex;
+        try {
+            handle(ex);
+        } finally {
+            handlerHere = null;
+            if (flushWhenBlocked != null) {
+                flushWhenBlocked.cancel();
+                flushWhenBlocked = null;
+            }
+            if (relayServer != null) {
+                // the steps relayed so far run first; this greenlet serves the later ones
+                ex.relay().stop();
+                relayServer.join();
+                relayServer = null;
+            }
+        }
+    }
+
+    /**
+     * Any thread, when another thread made the relay of {@code ex}: if its handler runs here, it
+     * may be blocked waiting for that thread, so a greenlet of its own serves the relay meanwhile.
+     */
+    void relayMade(Exchange ex) {
+        if (handlerHere == ex) {
+            hub.hub().callThreadSafe(() -> {
+                if (handlerHere == ex && relayServer == null) {
+                    Relay relay = ex.relay();
+                    relayServer = hub.hub().spawn(() -> {
+                        // a step of the handler's own, under way, ends before a relayed one starts
+                        while (directIo) {
+                            directIoDone = new Event();
+                            directIoDone.await();
+                        }
+                        relay.serveUntilStopped();
+                    });
+                }
+            });
+        }
+    }
+
+    /** @return whether a greenlet other than this one serves the exchange's relayed I/O now */
+    boolean relayServed() {
+        return relayServer != null;
+    }
+
+    /** Runs an I/O step of the exchange in this greenlet. */
+    <T> T runDirect(Exchange.IoStep<T> step) throws IOException {
+        directIo = true;
+        try {
+            return step.run();
+        } finally {
+            directIo = false;
+            Event done = directIoDone;
+            if (done != null) {
+                directIoDone = null;
+                done.set();
+            }
+        }
+    }
+
+    /**
+     * On the hub, once the handler's greenlet switched away (it blocks): writes what the output
+     * buffer holds from another greenlet, after any such write still under way.
+     */
+    private void flushWhileBlocked() {
+        flushWhenBlocked = null;
+        if (outLen == 0) {
+            // the greenlet is in a write of its own, which took the buffer's content
+            return;
+        }
+        ByteBuffer pending = ByteBuffer.wrap(Arrays.copyOf(out, outLen));
+        outLen = 0;
+        Greenlet<Void> previous = backgroundWrite;
+        Hub hub = HubRef.current().hub();
+        backgroundWrite = hub.spawn(() -> {
+            if (previous != null) {
+                previous.join();
+            }
+            if (backgroundFailure == null) {
+                try {
+                    socket.writeFully(pending);
+                } catch (IOException e) {
+                    backgroundFailure = e;
+                }
+            }
+        });
+    }
+
+    /** Waits for output written by another greenlet (see flushWhileBlocked); rethrows its failure. */
+    private void awaitBackgroundWrite() throws IOException {
+        Greenlet<Void> w = backgroundWrite;
+        if (w != null) {
+            w.join();
+            backgroundWrite = null;
+        }
+        if (backgroundFailure != null) {
+            clientGone = true;
+            throw backgroundFailure;
         }
     }
 
@@ -404,25 +562,18 @@ final class Connection {
         captureHead();
         // the handler may take long on its thread: what earlier pipelined requests got goes out now
         flushOut();
-        Relay relay = new Relay();
-        ex.relay = relay;
+        Relay relay = ex.relay();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try {
-            executor.execute(() -> {
-                try {
-                    handle(ex);
-                } catch (Throwable e) {
-                    failure.set(e);
-                } finally {
-                    relay.done();
-                }
-            });
-        } catch (Throwable e) {
-            ex.relay = null;
-            throw e;
-        }
-        relay.serve();
-        ex.relay = null;
+        executor.execute(() -> {
+            try {
+                handle(ex);
+            } catch (Throwable e) {
+                failure.set(e);
+            } finally {
+                relay.done();
+            }
+        });
+        relay.serveUntilDone();
         Throwable e = failure.get();
         if (e != null) {
             throw e;
@@ -1060,6 +1211,7 @@ final class Connection {
     private void closeGracefully() {
         try {
             flushOut();
+            awaitBackgroundWrite();
             socket.shutdownOutput();
             if (stopping()) {
                 return;
@@ -1141,6 +1293,9 @@ final class Connection {
     }
 
     private void write(ByteBuffer src) throws IOException {
+        if (backgroundWrite != null || backgroundFailure != null) {
+            awaitBackgroundWrite();
+        }
         try {
             socket.writeFully(src);
         } catch (IOException e) {

@@ -19,13 +19,19 @@ import java.util.Map;
  * body (close-delimited to an HTTP/1.0 client), -1 none; the exchange ends when the response body
  * is closed (or {@link #close()} is called), which also discards what the handler left unread of
  * the request body. A HEAD response never carries a body (what the handler writes is dropped);
- * 1xx, 204 and 304 responses have none either. What this server adds: a handler that returns
- * without ending its exchange has it ended for it (a 500 if nothing was sent yet); request
- * headers are parsed from the connection's buffer when first asked for, so they are to be asked
- * for while the exchange runs (later: an {@link IllegalStateException}).
+ * 1xx, 204 and 304 responses have none either. As in the JDK, the exchange does not end when
+ * its handler returns: a handler may hand it to another thread or greenlet, which answers later;
+ * the connection waits for it, each wait for the next step bounded by the server's idle timeout
+ * (then a 500 if nothing was sent, and the connection closed). Request headers are parsed from the
+ * connection's buffer when first asked for, so they are to be asked for before the exchange ends
+ * (later: an {@link IllegalStateException}).
  *
- * <p>Thread-safety: used by one thread at a time, the one running the handler (the connection's
- * greenlet, or the thread of the server's executor, whose I/O is then relayed to the greenlet).
+ * <p>Thread-safety: used by one thread at a time. Called from the connection's greenlet, its I/O
+ * runs there; from any other thread or greenlet (the server's executor, or whoever the exchange
+ * was handed to), its I/O is relayed to the connection's hub: run by the connection's greenlet
+ * once the handler has returned, and meanwhile, if the handler runs in that greenlet (it may be
+ * blocked waiting for the other thread), by a greenlet of its own, the handler's own I/O then
+ * queued behind the relayed steps.
  */
 class Exchange extends HttpExchange {
     /** Does one I/O step of the exchange on the connection. */
@@ -46,8 +52,10 @@ class Exchange extends HttpExchange {
     private OutputStream responseBody;
     private InputStream filteredRequestBody;
     private OutputStream filteredResponseBody;
-    /** Non-null while a handler runs on the server's executor: I/O goes through it. */
-    Relay relay;
+    /** Carries I/O from other threads to the connection's greenlet; made by the first one. */
+    private volatile Relay relay;
+    /** The connection is done with this exchange: later I/O fails, closing is a no-op. */
+    private boolean ended;
     int responseCode = -1;
     /** What the handler and filters see: this, or the HTTPS view of this. */
     HttpExchange view = this;
@@ -65,8 +73,53 @@ class Exchange extends HttpExchange {
     }
 
     private <T> T io(IoStep<T> step) throws IOException {
+        if (connection.inGreenlet()) {
+            // while another greenlet serves the relayed steps, this one's go in line with them
+            return connection.relayServed() ? relay.call(step) : connection.runDirect(step);
+        }
         Relay r = relay;
-        return r == null ? step.run() : r.call(step);
+        return (r != null ? r : relay()).call(step);
+    }
+
+    /** @return the relay of this exchange's I/O from other threads, made now if need be. Any thread. */
+    Relay relay() {
+        Relay r;
+        synchronized (this) {
+            r = relay;
+            if (r != null) {
+                return r;
+            }
+            r = new Relay();
+            relay = r;
+            if (ended) {
+                r.close();
+            }
+        }
+        if (!connection.inGreenlet()) {
+            connection.relayMade(this);
+        }
+        return r;
+    }
+
+    /** In the connection's greenlet: the exchange is over; what other threads still send fails. */
+    synchronized void end() {
+        ended = true;
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    private synchronized boolean ended() {
+        return ended;
+    }
+
+    /** The exchange cannot finish: the connection closes. Any thread. */
+    private void abort() {
+        connection.abort();
+        Relay r = relay;
+        if (r != null) {
+            r.wake();
+        }
     }
 
     @Override
@@ -99,11 +152,16 @@ class Exchange extends HttpExchange {
 
     @Override
     public void close() {
+        if (ended()) {
+            return;
+        }
         try {
             getRequestBody().close();
             getResponseBody().close();
         } catch (IOException e) {
-            connection.abort();
+            if (!ended()) {
+                abort();
+            }
         }
     }
 
@@ -240,6 +298,9 @@ class Exchange extends HttpExchange {
         public void close() throws IOException {
             if (!closed) {
                 closed = true;
+                if (ended()) {
+                    return;
+                }
                 io(() -> {
                     connection.discardBody();
                     return null;
@@ -295,7 +356,10 @@ class Exchange extends HttpExchange {
             closed = true;
             if (responseCode < 200) {
                 // the JDK's answer to an exchange closed before any response: drop the connection
-                connection.abort();
+                abort();
+                return;
+            }
+            if (ended()) {
                 return;
             }
             io(() -> {

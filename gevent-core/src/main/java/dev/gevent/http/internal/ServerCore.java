@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import dev.gevent.Hub;
 import dev.gevent.internal.Config;
+import dev.gevent.internal.HubCall;
 import dev.gevent.internal.HubRef;
 import dev.gevent.socket.ServerSocket;
 import java.io.IOException;
@@ -17,9 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -116,7 +115,7 @@ public final class ServerCore {
             ownHubs.add(hub);
             boolean reusePort = hubs > 1;
             try {
-                acceptors.add(onHub(hub, () -> new Acceptor(this, HubRef.current(), listen(address, reusePort), reusePort)));
+                acceptors.add(HubCall.call(hub, () -> new Acceptor(this, HubRef.current(), listen(address, reusePort), reusePort)));
             } catch (IOException | RuntimeException e) {
                 closeHubs();
                 ownHubs.clear();
@@ -182,16 +181,16 @@ public final class ServerCore {
         Acceptor first = acceptors.get(0);
         if (!first.reusePort) {
             // bound before the hub count was known: listen again, now sharing the port
-            onHub(ownHubs.get(0), () -> {
+            HubCall.call(ownHubs.get(0), () -> {
                 first.listener.close();
                 return null;
             });
-            acceptors.set(0, onHub(ownHubs.get(0), () -> new Acceptor(this, HubRef.current(), listen(address, true), true)));
+            acceptors.set(0, HubCall.call(ownHubs.get(0), () -> new Acceptor(this, HubRef.current(), listen(address, true), true)));
         }
         for (int i = acceptors.size(); i < hubs; i++) {
             Hub hub = Hub.startThread("gevent-http-" + i);
             ownHubs.add(hub);
-            acceptors.add(onHub(hub, () -> new Acceptor(this, HubRef.current(), listen(address, true), true)));
+            acceptors.add(HubCall.call(hub, () -> new Acceptor(this, HubRef.current(), listen(address, true), true)));
         }
     }
 
@@ -237,29 +236,6 @@ public final class ServerCore {
     private void closeHubs() {
         for (Hub hub : ownHubs) {
             hub.close();
-        }
-    }
-
-    /** Runs {@code fn} in a greenlet of {@code hub} and waits for it. */
-    private static <T> T onHub(Hub hub, Callable<T> fn) throws IOException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        hub.spawn(() -> {
-            try {
-                f.complete(fn.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
         }
     }
 

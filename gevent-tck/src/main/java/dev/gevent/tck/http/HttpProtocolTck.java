@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gevent.Gevent;
 import dev.gevent.event.AsyncResult;
+import dev.gevent.event.Event;
 import dev.gevent.http.HttpServer;
 import dev.gevent.tck.GeventTck;
 import java.io.IOException;
@@ -59,6 +60,44 @@ public class HttpProtocolTck {
                 assertEquals(200, r.status());
                 assertEquals(i % 3 == 0 ? "POST /p" + i + " b" + (i < 10 ? "0" : "") + i : "GET /p" + i + " ", r.text());
             }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aFinishedResponseDoesNotWaitForALaterPipelinedHandlerThatBlocks() throws Exception {
+        Event release = new Event();
+        HttpServer server = Servers.start(exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/blocks")) {
+                release.await();
+            }
+            Servers.respond(exchange, 200, exchange.getRequestURI().getPath());
+        });
+        try (RawClient client = new RawClient(server.getAddress())) {
+            // were the first response kept until the second handler writes, this read would time out
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            client.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\nGET /blocks HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /third HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertEquals("/first", client.read().text());
+            release.set();
+            assertEquals("/blocks", client.read().text());
+            assertEquals("/third", client.read().text());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aFinishedResponseDoesNotWaitForALaterPipelinedRequestsBody() throws Exception {
+        HttpServer server = Servers.start(Servers::echo);
+        try (RawClient client = new RawClient(server.getAddress())) {
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            // the second handler blocks reading a body that the client sends only once it has the first response
+            client.send("GET /first HTTP/1.1\r\nHost: t\r\n\r\nPOST /second HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\n");
+            assertEquals("GET /first ", client.read().text());
+            client.send("body");
+            assertEquals("POST /second body", client.read().text());
         } finally {
             server.stop(0);
         }
@@ -256,12 +295,16 @@ public class HttpProtocolTck {
     }
 
     @Test
-    void aHandlerThatReturnsWithoutRespondingGets500() throws Exception {
-        Gevent.getHub().setErrorHandler((context, error) -> { });
-        HttpServer server = Servers.start(exchange -> { });
+    void anExchangeThatNothingEndsAfterItsHandlerReturnedGets500AfterTheIdleTimeout() throws Exception {
+        AsyncResult<Throwable> reported = new AsyncResult<>();
+        Gevent.getHub().setErrorHandler((context, error) -> reported.set(error));
+        HttpServer server = HttpServer.create(Servers.ANY_PORT, 0).idleTimeout(Duration.ofMillis(200));
+        server.createContext("/", exchange -> { });
+        server.start();
         try (RawClient client = new RawClient(server.getAddress())) {
             assertEquals(500, client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n").read().status());
             assertTrue(client.closedByServer());
+            assertTrue(reported.get().getMessage().contains("did not end within the idle timeout"), reported.get().getMessage());
         } finally {
             server.stop(0);
         }

@@ -13,6 +13,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import dev.gevent.Gevent;
+import dev.gevent.event.Event;
 import dev.gevent.http.HttpServer;
 import dev.gevent.http.HttpsServer;
 import dev.gevent.tck.GeventTck;
@@ -22,10 +23,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -185,6 +188,138 @@ public class HttpServerTck {
         } finally {
             server.stop(0);
             threads.shutdown();
+        }
+    }
+
+    @Test
+    void anExchangeHandedToAPlainThreadEndsWhenThatThreadAnswersAfterTheHandlerReturned() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        assertHandedOffExchangeAnswered("a thread", release::countDown, null, answerOnAThreadAfter(release, failure));
+        assertNull(failure.get());
+    }
+
+    @Test
+    void anExchangeAHandlerOnTheExecutorHandsToAnotherThreadEndsWhenThatThreadAnswers() throws Exception {
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try {
+            assertHandedOffExchangeAnswered("a thread", release::countDown, threads, answerOnAThreadAfter(release, failure));
+        } finally {
+            threads.shutdown();
+        }
+        assertNull(failure.get());
+    }
+
+    @Test
+    void aHandlerThatWaitsInItsGreenletForTheThreadItHandedTheExchangeToGetsItsResponseOut() throws Exception {
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        HttpServer server = Servers.start(exchange -> {
+            if (!exchange.getRequestURI().getPath().equals("/later")) {
+                Servers.respond(exchange, 200, "at once");
+                return;
+            }
+            exchange.sendResponseHeaders(200, 0);
+            // the handler blocks its greenlet until the thread has written the body through the exchange
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write("answered by a thread".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, threads).join();
+        });
+        try (RawClient client = new RawClient(server.getAddress())) {
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            assertEquals("answered by a thread", client.send("GET /later HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+            assertEquals("at once", client.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+        } finally {
+            server.stop(0);
+            threads.shutdown();
+        }
+    }
+
+    @Test
+    void anExchangeClosedByAnotherThreadWithoutAResponseClosesItsConnection() throws Exception {
+        Event handlerReturned = new Event();
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(Servers.ANY_PORT, 0);
+        HttpContext context = server.createContext("/", exchange -> Thread.ofPlatform().start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        }));
+        context.getFilters().add(Filter.afterHandler("notes that the handler returned", exchange -> handlerReturned.set()));
+        server.start();
+        try (RawClient client = new RawClient(server.getAddress())) {
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertTrue(handlerReturned.await(Duration.ofSeconds(5)));
+            release.countDown();
+            // the JDK's answer to an exchange closed before any response: the connection dropped
+            assertTrue(client.closedByServer());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** A hand-off to a plain thread that answers once {@code release} opens. */
+    private static java.util.function.Consumer<HttpExchange> answerOnAThreadAfter(CountDownLatch release,
+            AtomicReference<Throwable> failure) {
+        return exchange -> Thread.ofPlatform().start(() -> {
+            try {
+                release.await();
+                Servers.respond(exchange, 200, "answered by a thread");
+                exchange.close();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+    }
+
+    @Test
+    void anExchangeHandedToAnotherGreenletEndsWhenThatGreenletAnswersAfterTheHandlerReturned() throws Exception {
+        Event release = new Event();
+        assertHandedOffExchangeAnswered("a greenlet", release::set, null, exchange -> Gevent.spawn(() -> {
+            release.await();
+            Servers.respond(exchange, 200, "answered by a greenlet");
+        }));
+    }
+
+    /**
+     * Serves "/later" by handing the exchange to {@code handOff}, which answers "answered by
+     * {@code who}" once {@code release} ran; the test runs it only after the handler returned. The
+     * connection then serves another request. {@code executor}: the server's, or null.
+     */
+    private static void assertHandedOffExchangeAnswered(String who, Runnable release, java.util.concurrent.Executor executor,
+            java.util.function.Consumer<HttpExchange> handOff) throws Exception {
+        Event handlerReturned = new Event();
+        HttpServer server = HttpServer.create(Servers.ANY_PORT, 0);
+        server.setExecutor(executor);
+        HttpContext context = server.createContext("/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/later")) {
+                handOff.accept(exchange);
+            } else {
+                Servers.respond(exchange, 200, "at once");
+            }
+        });
+        context.getFilters().add(Filter.afterHandler("notes that the handler returned", exchange -> handlerReturned.set()));
+        server.start();
+        try (RawClient client = new RawClient(server.getAddress())) {
+            client.socket.setTimeout(Duration.ofSeconds(5));
+            client.send("GET /later HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertTrue(handlerReturned.await(Duration.ofSeconds(5)));
+            release.run();
+            Wire.Response r = client.read();
+            assertEquals(200, r.status());
+            assertEquals("answered by " + who, r.text());
+            assertEquals("at once", client.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+        } finally {
+            server.stop(0);
         }
     }
 

@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,27 @@ public class HttpsServerTck {
                 assertEquals("POST /tls" + i + " secret", r.text());
             }
             assertEquals(client.session().getProtocol(), protocol.get());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void overTlsAResponseGoesOutWhileALaterPipelinedHandlerWaitsForItsBody() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.get();
+        HttpsServer server = HttpsServer.create(Servers.ANY_PORT, 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+        server.createContext("/", Servers::echo);
+        server.start();
+        try (SslSocket client = SslSocket.client(Socket.connect(server.getAddress()), certificate.clientContext(), "localhost")) {
+            client.setTimeout(Duration.ofSeconds(5));
+            InputStream in = new BufferedInputStream(client.inputStream());
+            // the server's connection reads the second body (TLS) while the first response is written
+            client.writeFully(ByteBuffer.wrap(("GET /first HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    + "POST /second HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+            assertEquals("GET /first ", Wire.read(in, false).text());
+            client.writeFully(ByteBuffer.wrap("body".getBytes(StandardCharsets.ISO_8859_1)));
+            assertEquals("POST /second body", Wire.read(in, false).text());
         } finally {
             server.stop(0);
         }
