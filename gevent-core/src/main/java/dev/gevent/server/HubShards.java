@@ -31,6 +31,8 @@ final class HubShards {
     /** Completes when every shard has finished. */
     private final CompletableFuture<Void> done;
     private final SocketAddress bound;
+    /** Completes when every hub has closed and its thread ended; made by the first {@link #awaitClosed}. */
+    private CompletableFuture<Void> hubsClosed;
 
     private HubShards(List<Hub> hubs, List<StreamServer> shards, List<CompletableFuture<Void>> finished, SocketAddress bound) {
         this.hubs = List.copyOf(hubs);
@@ -151,15 +153,42 @@ final class HubShards {
     void awaitClosed() {
         // AsyncResult.of keeps the calling hub alive while it waits for the other hubs
         AsyncResult.of(done).get();
-        for (Hub hub : hubs) {
-            // its own shard asked it to close; a hub already closed returns at once, so join its thread too
-            hub.close();
+        AsyncResult.of(hubsClosed()).get();
+    }
+
+    /**
+     * Closes every hub and waits for its thread to end, on a platform thread of its own. Not in
+     * the caller: {@code Thread.join} in a greenlet keeps the joined thread's monitor while the
+     * greenlet is unmounted, so a second caller on the same hub (serveForever's greenlet and stop
+     * from the main greenlet) would block that hub's thread on a monitor only the hub can free.
+     */
+    private synchronized CompletableFuture<Void> hubsClosed() {
+        if (hubsClosed == null) {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            hubsClosed = closed;
+            Thread.ofPlatform().daemon().name(hubs.get(0).thread().getName() + "-closer").start(() -> {
+                for (Hub hub : hubs) {
+                    // its own shard asked it to close; a hub already closed returns at once, so join its thread too
+                    hub.close();
+                    joinUninterruptibly(hub.thread());
+                }
+                closed.complete(null);
+            });
+        }
+        return hubsClosed;
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
             try {
-                hub.thread().join();
+                thread.join();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
