@@ -1,5 +1,6 @@
 package dev.gevent.backend.epoll;
 
+import dev.gevent.backend.linux.BufferArguments;
 import dev.gevent.backend.linux.Failures;
 import dev.gevent.backend.linux.Kind;
 import dev.gevent.backend.linux.Linux;
@@ -121,8 +122,8 @@ final class EpollTransport implements Transport {
     public long read(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
         EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.READ);
         socket.input.requireIdle(Op.READ);
-        requireRemaining(dst, Op.READ);
-        requireWritable(dst);
+        BufferArguments.requireRemaining(dst, Op.READ.label, true);
+        BufferArguments.requireWritable(dst);
         if (!socket.drained || socket.hungUp) {
             long n = readOnce(socket, dst);
             if (n != WOULD_BLOCK) {
@@ -137,7 +138,7 @@ final class EpollTransport implements Transport {
     public long write(SocketHandle handle, ByteBuffer src, Completion completion) throws IOException {
         EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.WRITE);
         socket.output.requireIdle(Op.WRITE);
-        requireRemaining(src, Op.WRITE);
+        BufferArguments.requireRemaining(src, Op.WRITE.label, false);
         long n = writeOnce(socket, src);
         if (n != WOULD_BLOCK) {
             return n;
@@ -164,7 +165,7 @@ final class EpollTransport implements Transport {
     public SocketAddress receiveFrom(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
         EpollSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.RECEIVE);
         socket.input.requireIdle(Op.RECEIVE);
-        requireWritable(dst);
+        BufferArguments.requireWritable(dst);
         SocketAddress sender = receiveOnce(socket, dst);
         if (sender != null) {
             return sender;
@@ -490,18 +491,5 @@ final class EpollTransport implements Transport {
             return socket;
         }
         throw new IllegalArgumentException("not a socket of this event loop: " + handle);
-    }
-
-    private static void requireRemaining(ByteBuffer buffer, Op op) {
-        if (!buffer.hasRemaining()) {
-            throw new IllegalArgumentException(op.label + " needs a buffer with at least one byte "
-                    + (op == Op.READ ? "free" : "remaining"));
-        }
-    }
-
-    private static void requireWritable(ByteBuffer buffer) {
-        if (buffer.isReadOnly()) {
-            throw new IllegalArgumentException("Read-only buffer");
-        }
     }
 }

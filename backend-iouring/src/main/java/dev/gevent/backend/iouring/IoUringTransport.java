@@ -1,5 +1,6 @@
 package dev.gevent.backend.iouring;
 
+import dev.gevent.backend.linux.BufferArguments;
 import dev.gevent.backend.linux.Failures;
 import dev.gevent.backend.linux.Kind;
 import dev.gevent.backend.linux.Linux;
@@ -127,8 +128,8 @@ final class IoUringTransport implements Transport {
         IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.READ);
         Slot slot = socket.input;
         slot.requireIdle(Op.READ);
-        requireRemaining(dst, Op.READ);
-        requireWritable(dst);
+        BufferArguments.requireRemaining(dst, Op.READ.label, true);
+        BufferArguments.requireWritable(dst);
         if (slot.stashed) {
             return readStashed(slot, dst);
         }
@@ -161,7 +162,7 @@ final class IoUringTransport implements Transport {
         IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.WRITE);
         Slot slot = socket.output;
         slot.requireIdle(Op.WRITE);
-        requireRemaining(src, Op.WRITE);
+        BufferArguments.requireRemaining(src, Op.WRITE.label, false);
         long sent = sendNow(socket, src);
         if (sent > 0) {
             return sent;
@@ -209,7 +210,7 @@ final class IoUringTransport implements Transport {
         IoUringSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.RECEIVE);
         Slot slot = socket.input;
         slot.requireIdle(Op.RECEIVE);
-        requireWritable(dst);
+        BufferArguments.requireWritable(dst);
         if (slot.stashed) {
             return receiveStashed(slot, dst);
         }
@@ -508,18 +509,5 @@ final class IoUringTransport implements Transport {
             return socket;
         }
         throw new IllegalArgumentException("not a socket of this event loop: " + handle);
-    }
-
-    private static void requireRemaining(ByteBuffer buffer, Op op) {
-        if (!buffer.hasRemaining()) {
-            throw new IllegalArgumentException(op.label + " needs a buffer with at least one byte "
-                    + (op == Op.READ ? "free" : "remaining"));
-        }
-    }
-
-    private static void requireWritable(ByteBuffer buffer) {
-        if (buffer.isReadOnly()) {
-            throw new IllegalArgumentException("Read-only buffer");
-        }
     }
 }
