@@ -35,6 +35,10 @@ final class IoUringAbi {
 
     static final int SETUP_CQSIZE = 1 << 3;
     static final int SETUP_SUBMIT_ALL = 1 << 7;
+    static final int SETUP_COOP_TASKRUN = 1 << 8;
+    static final int SETUP_TASKRUN_FLAG = 1 << 9;
+    static final int SETUP_SINGLE_ISSUER = 1 << 12;
+    static final int SETUP_DEFER_TASKRUN = 1 << 13;
 
     static final int FEAT_SINGLE_MMAP = 1;
     static final int FEAT_NODROP = 1 << 1;
@@ -50,9 +54,14 @@ final class IoUringAbi {
     static final int ENTER_EXT_ARG = 1 << 3;
 
     static final int SQ_CQ_OVERFLOW = 1 << 1;
+    static final int SQ_TASKRUN = 1 << 2;
+
+    /** In a RECV's ioprio: arm the poll at once rather than try the receive first (5.19). */
+    static final short RECVSEND_POLL_FIRST = 1;
 
     static final int SQE_SIZE = 64;
     static final int SQE_OPCODE = 0;
+    static final int SQE_IOPRIO = 2;
     static final int SQE_FD = 4;
     static final int SQE_OFF = 8;
     static final int SQE_ADDR = 16;

@@ -199,20 +199,28 @@ final class IoUringEventLoop implements EventLoop {
     /**
      * Queues the operation armed in {@code slot}: its SQE goes to the kernel with the next
      * io_uring_enter.
+     *
+     * @return its SQE, for {@link #pollFirst}
      */
-    void submit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
+    long submit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
         int generation = (slot.generation + 1) & 0x7fff_ffff;
         slot.generation = generation == 0 ? 1 : generation;
         slot.userData = (long) slot.generation << 32 | (long) socket.index << 1 | slot.index;
         long sqe = ring.next();
         ring.prepare(sqe, opcode, socket.fd, address, length, offset, opFlags, slot.userData);
         pending++;
+        return sqe;
     }
 
-    /** Queues the same operation again (it ended in a way that only means: try again). */
-    void resubmit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
+    /** Queues the same operation again (it ended in a way that only means: try again); @return its SQE */
+    long resubmit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
         pending--;
-        submit(socket, slot, opcode, address, length, offset, opFlags);
+        return submit(socket, slot, opcode, address, length, offset, opFlags);
+    }
+
+    /** Has the receive queued in {@code sqe} wait for data before it is tried, where the kernel can. */
+    void pollFirst(long sqe) {
+        ring.pollFirst(sqe);
     }
 
     /**

@@ -20,6 +20,11 @@ final class IoUringSocket extends LinuxSocket implements SocketHandle {
     final Slot output = new Slot("output", 1);
     /** A connect completed. */
     boolean connected;
+    /**
+     * The last receive left the socket empty (it got less than it asked for, or nothing): the
+     * next one is queued to wait for data before it tries, saving the attempt that would fail.
+     */
+    boolean inputDrained;
 
     IoUringSocket(int fd, Kind kind, int family, IoUringTransport owner) {
         super(fd, kind, family);

@@ -134,8 +134,18 @@ final class IoUringTransport implements Transport {
             return readStashed(slot, dst);
         }
         slot.arm(Op.READ, completion, dst, dst.isDirect() ? null : loop.buffers.take(dst.remaining()));
-        loop.submit(socket, slot, IoUringAbi.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
+        submitReceive(socket, false);
         return PENDING;
+    }
+
+    private void submitReceive(IoUringSocket socket, boolean again) {
+        Slot slot = socket.input;
+        long sqe = again
+                ? loop.resubmit(socket, slot, IoUringAbi.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0)
+                : loop.submit(socket, slot, IoUringAbi.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
+        if (socket.inputDrained) {
+            loop.pollFirst(sqe);
+        }
     }
 
     private long readStashed(Slot slot, ByteBuffer dst) throws IOException {
@@ -374,6 +384,9 @@ final class IoUringTransport implements Transport {
         if (result == -Linux.EINTR || result == -Linux.EAGAIN
                 || (slot.op == Op.ACCEPT && result == -Linux.ECONNABORTED)) {
             // A client that gave up before being accepted is not the listener's failure.
+            if (slot.op == Op.READ) {
+                socket.inputDrained = true;
+            }
             retry(socket, slot);
             return null;
         }
@@ -395,6 +408,7 @@ final class IoUringTransport implements Transport {
                     if (result == 0) {
                         yield loop.complete(slot, -1, null);
                     }
+                    socket.inputDrained = result < slot.kernelLength();
                     landed(slot, result);
                     yield loop.complete(slot, result, null);
                 }
@@ -477,7 +491,7 @@ final class IoUringTransport implements Transport {
     private void retry(IoUringSocket socket, Slot slot) {
         switch (slot.op) {
             case ACCEPT -> submitAccept(socket, true);
-            case READ -> loop.resubmit(socket, slot, IoUringAbi.OP_RECV, slot.kernelAddress(), slot.kernelLength(), 0, 0);
+            case READ -> submitReceive(socket, true);
             case WRITE -> loop.resubmit(socket, slot, IoUringAbi.OP_SEND, slot.kernelAddress(), slot.kernelLength(), 0,
                     Linux.MSG_NOSIGNAL);
             case RECEIVE -> loop.resubmit(socket, slot, IoUringAbi.OP_RECVMSG, slot.messagePointer, 1, 0, 0);

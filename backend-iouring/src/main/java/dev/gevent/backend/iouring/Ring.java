@@ -3,6 +3,7 @@ package dev.gevent.backend.iouring;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.gevent.backend.linux.Linux;
 import java.io.IOException;
@@ -33,10 +34,31 @@ final class Ring {
     static final long IGNORED = 0;
 
     private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final int FLAGS_WANTED = IoUringAbi.SETUP_CQSIZE | IoUringAbi.SETUP_SUBMIT_ALL;
+    /**
+     * The setups tried, best first. Completing a socket operation takes "task work" in the thread
+     * that owns the ring: by default the kernel interrupts that thread for it as each operation
+     * completes (an inter-processor interrupt when the thread is running elsewhere), COOP_TASKRUN
+     * runs it at the thread's next entry into the kernel instead, and DEFER_TASKRUN (which needs
+     * SINGLE_ISSUER, 6.1) only when the thread asks for completions, in the loop's one
+     * io_uring_enter, all of them at once. The hub thread is the only one that enters the ring,
+     * which is what SINGLE_ISSUER promises. TASKRUN_FLAG has the kernel say in the SQ flags that
+     * completions wait for such an entry, so a look that would not wait enters only then. SUBMIT_ALL came with 5.18: without it, an SQE that
+     * fails at once stops the batch, and the rest are submitted at the next enter, which the loop
+     * does anyway.
+     */
+    private static final int[] SETUPS = {
+        IoUringAbi.SETUP_CQSIZE | IoUringAbi.SETUP_SUBMIT_ALL | IoUringAbi.SETUP_SINGLE_ISSUER
+                | IoUringAbi.SETUP_DEFER_TASKRUN | IoUringAbi.SETUP_TASKRUN_FLAG,
+        IoUringAbi.SETUP_CQSIZE | IoUringAbi.SETUP_SUBMIT_ALL | IoUringAbi.SETUP_COOP_TASKRUN
+                | IoUringAbi.SETUP_TASKRUN_FLAG,
+        IoUringAbi.SETUP_CQSIZE | IoUringAbi.SETUP_SUBMIT_ALL,
+        IoUringAbi.SETUP_CQSIZE,
+    };
 
     final int fd;
     final int features;
+    /** The IORING_SETUP_ flags the instance was set up with. */
+    final int setupFlags;
     private final LibC libc;
     private final MemorySegment sqRing;
     private final MemorySegment cqRing;
@@ -76,16 +98,20 @@ final class Ring {
     Ring(LibC libc, Arena arena, int entries, int cqEntries) throws RingSetupException {
         this.libc = libc;
         MemorySegment params = arena.allocate(IoUringAbi.PARAMS_SIZE, 8);
-        int ringFd = setup(libc, params, entries, cqEntries, FLAGS_WANTED);
-        if (ringFd < 0 && libc.errno() == Linux.EINVAL) {
-            // SUBMIT_ALL came with 5.18: without it, an SQE that fails at once stops the batch,
-            // and the rest are submitted at the next enter, which the loop does anyway.
-            ringFd = setup(libc, params, entries, cqEntries, IoUringAbi.SETUP_CQSIZE);
+        int ringFd = -1;
+        int flags = 0;
+        for (int i = 0; i < SETUPS.length && ringFd < 0; i++) {
+            flags = SETUPS[i];
+            ringFd = setup(libc, params, entries, cqEntries, flags);
+            if (ringFd < 0 && libc.errno() != Linux.EINVAL) {
+                break;
+            }
         }
         if (ringFd < 0) {
             throw new RingSetupException("io_uring_setup", libc.errno());
         }
         fd = ringFd;
+        setupFlags = flags;
         features = params.get(JAVA_INT, IoUringAbi.PARAMS_FEATURES);
         sqEntries = params.get(JAVA_INT, IoUringAbi.PARAMS_SQ_ENTRIES);
         int cqSize = params.get(JAVA_INT, IoUringAbi.PARAMS_CQ_ENTRIES);
@@ -192,16 +218,33 @@ final class Ring {
         sqes.set(JAVA_LONG, at + IoUringAbi.SQE_USER_DATA, userData);
     }
 
+    /**
+     * Asks the kernel to wait for the receive at {@code at} to be possible before trying it, where
+     * the kernel knows the flag: every kernel that sets up a DEFER_TASKRUN ring (6.1) does.
+     */
+    void pollFirst(long at) {
+        if ((setupFlags & IoUringAbi.SETUP_DEFER_TASKRUN) != 0) {
+            sqes.set(JAVA_SHORT, at + IoUringAbi.SQE_IOPRIO, IoUringAbi.RECVSEND_POLL_FIRST);
+        }
+    }
+
     /** @return SQEs queued and not yet taken by the kernel */
     int queued() {
         return tail - (int) INT.getAcquire(sqRing, sqHead);
     }
 
-    /** Submits what is queued without waiting for anything. */
+    /**
+     * Submits what is queued and posts the completions the kernel has ready, without waiting for
+     * any. GETEVENTS with no minimum is what makes a DEFER_TASKRUN ring run its deferred
+     * completions; on other rings it costs nothing.
+     */
     void submit() {
-        while (queued() > 0) {
-            enter(0, 0, 0, 0);
+        if (queued() == 0 && ((int) INT.getVolatile(sqRing, sqFlags) & IoUringAbi.SQ_TASKRUN) == 0) {
+            return;
         }
+        do {
+            enter(0, IoUringAbi.ENTER_GETEVENTS, 0, 0);
+        } while (queued() > 0);
     }
 
     /**
