@@ -46,7 +46,7 @@ final class Ring {
      * fails at once stops the batch, and the rest are submitted at the next enter, which the loop
      * does anyway.
      */
-    private static final int[] SETUPS = {
+    static final int[] SETUPS = {
         IoUringAbi.SETUP_CQSIZE | IoUringAbi.SETUP_SUBMIT_ALL | IoUringAbi.SETUP_SINGLE_ISSUER
                 | IoUringAbi.SETUP_DEFER_TASKRUN | IoUringAbi.SETUP_TASKRUN_FLAG,
         IoUringAbi.SETUP_CQSIZE | IoUringAbi.SETUP_SUBMIT_ALL | IoUringAbi.SETUP_COOP_TASKRUN
@@ -96,12 +96,21 @@ final class Ring {
      * @throws RingSetupException with io_uring_setup's or mmap's errno
      */
     Ring(LibC libc, Arena arena, int entries, int cqEntries) throws RingSetupException {
+        this(libc, arena, entries, cqEntries, SETUPS);
+    }
+
+    /**
+     * Sets an instance up with the first of {@code setups} the kernel accepts.
+     *
+     * @param setups IORING_SETUP_ flag sets, best first
+     */
+    Ring(LibC libc, Arena arena, int entries, int cqEntries, int... setups) throws RingSetupException {
         this.libc = libc;
         MemorySegment params = arena.allocate(IoUringAbi.PARAMS_SIZE, 8);
         int ringFd = -1;
         int flags = 0;
-        for (int i = 0; i < SETUPS.length && ringFd < 0; i++) {
-            flags = SETUPS[i];
+        for (int i = 0; i < setups.length && ringFd < 0; i++) {
+            flags = setups[i];
             ringFd = setup(libc, params, entries, cqEntries, flags);
             if (ringFd < 0 && libc.errno() != Linux.EINVAL) {
                 break;
