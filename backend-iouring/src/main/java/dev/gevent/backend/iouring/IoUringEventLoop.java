@@ -19,10 +19,11 @@ import java.nio.channels.AsynchronousCloseException;
  *
  * <p><b>Submission.</b> Operations started while greenlets run only write SQEs; the next
  * {@link #poll} submits all of them and waits for completions in one io_uring_enter. The hub thread
- * is the only submitter.
+ * is the only thread that enters the ring (greenlets run on it; other threads only write the
+ * eventfd), which is what lets the ring be SINGLE_ISSUER and DEFER_TASKRUN: see {@link Ring}.
  *
- * <p><b>user_data.</b> An operation's CQE names it by {@code generation << 32 | index << 1 |
- * direction}: the socket's index in the {@link SocketTable}, its direction, and the slot's count of
+ * <p><b>user_data.</b> An operation's CQE names it by {@code generation << 32 | index << 2 |
+ * slot}: the socket's index in the {@link SocketTable}, its slot (input, output, write-behind), and the slot's count of
  * operations, so a CQE that arrives for an operation the loop is done with (a socket closed and its
  * index reused) matches no slot and is dropped. 0 marks CQEs nobody waits for, the sign bit the
  * wake-up READ.
@@ -131,13 +132,15 @@ final class IoUringEventLoop implements EventLoop {
                 armWakeup();
                 continue;
             }
-            IoUringSocket socket = sockets.at((int) ((userData & 0xffff_ffffL) >>> 1));
+            IoUringSocket socket = sockets.at((int) ((userData & 0xffff_ffffL) >>> 2));
             if (socket == null) {
                 continue;
             }
-            Slot slot = (userData & 1) == 0 ? socket.input : socket.output;
+            int which = (int) (userData & 3);
+            Slot slot = which == 0 ? socket.input : which == 1 ? socket.output : socket.behind;
             if (slot.userData == userData) {
-                completionFailure = Failures.merge(completionFailure, transport.finish(socket, slot, result));
+                Throwable failure = which == 2 ? transport.finishBehind(socket, result) : transport.finish(socket, slot, result);
+                completionFailure = Failures.merge(completionFailure, failure);
             }
         }
     }
@@ -203,13 +206,66 @@ final class IoUringEventLoop implements EventLoop {
      * @return its SQE, for {@link #pollFirst}
      */
     long submit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
+        pending++;
+        return queue(socket, slot, opcode, address, length, offset, opFlags);
+    }
+
+    /**
+     * Queues a write-behind SEND. It is not among the {@link #pendingOperations()}: no greenlet
+     * waits for it, and a loop that closes sends what it can of it first.
+     *
+     * @return its SQE, whose length {@link #resize} may change until {@link #unsubmitted} says otherwise
+     */
+    long submitBehind(IoUringSocket socket, long address, int length, int opFlags) {
+        long sqe = queue(socket, socket.behind, IoUringAbi.OP_SEND, address, length, 0, opFlags);
+        socket.outboundTicket = ring.lastTicket();
+        return sqe;
+    }
+
+    private long queue(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
         int generation = (slot.generation + 1) & 0x7fff_ffff;
         slot.generation = generation == 0 ? 1 : generation;
-        slot.userData = (long) slot.generation << 32 | (long) socket.index << 1 | slot.index;
+        slot.userData = (long) slot.generation << 32 | (long) socket.index << 2 | slot.index;
         long sqe = ring.next();
         ring.prepare(sqe, opcode, socket.fd, address, length, offset, opFlags, slot.userData);
-        pending++;
         return sqe;
+    }
+
+    /** @return whether the SQE with this ticket is still in the SQ */
+    boolean unsubmitted(int ticket) {
+        return ring.unsubmitted(ticket);
+    }
+
+    /** Changes the length of an SQE still in the SQ. */
+    void resize(long sqe, int length) {
+        ring.length(sqe, length);
+    }
+
+    /** Counts an operation that waits in the loop, not in the kernel, among the pending ones. */
+    void hold() {
+        pending++;
+    }
+
+    /** An operation that {@link #hold} counted is about to be {@link #submit submitted}: it is counted once. */
+    void resubmitHeld() {
+        pending--;
+    }
+
+    /** @return whether {@link #close()} is under way */
+    boolean isClosing() {
+        return closed;
+    }
+
+    /**
+     * Submits what is queued and waits for the CQE of the operation in {@code slot}, which must be
+     * one that completes at once (a SEND with MSG_DONTWAIT).
+     *
+     * @return its result
+     */
+    int settle(Slot slot) {
+        int result = ring.await(slot.userData);
+        slot.userData = 0;
+        return result;
     }
 
     /** Queues the same operation again (it ended in a way that only means: try again); @return its SQE */

@@ -3,6 +3,7 @@ package dev.gevent.backend.iouring;
 import dev.gevent.backend.linux.Kind;
 import dev.gevent.backend.linux.LinuxSocket;
 import dev.gevent.spi.SocketHandle;
+import java.nio.ByteBuffer;
 
 /**
  * A socket descriptor with its two direction slots. The descriptor is a blocking one: every
@@ -18,6 +19,27 @@ final class IoUringSocket extends LinuxSocket implements SocketHandle {
     final IoUringTransport owner;
     final Slot input = new Slot("input", 0);
     final Slot output = new Slot("output", 1);
+    /** The SEND of {@link #outbound}'s bytes, when one is in the ring. */
+    final Slot behind = new Slot("write-behind", 2);
+    /**
+     * Bytes that writes returned as written and the kernel has not taken yet, from
+     * {@link #outboundStart} to {@link #outboundEnd}: a pooled direct buffer, null when empty.
+     */
+    ByteBuffer outbound;
+    int outboundStart;
+    int outboundEnd;
+    /** The SQE of {@link #behind}'s SEND, and its ticket: while unsubmitted, more bytes join it. */
+    long outboundSqe;
+    int outboundTicket;
+    /** The send buffer was full: {@link #behind}'s SEND waits for room, and so do further writes. */
+    boolean outboundBlocked;
+    /** The errno a write-behind SEND failed with: every later write fails with it. */
+    int writeErrno;
+    /** Output was shut down, or will be once {@link #outbound} is sent. */
+    boolean outputShut;
+    boolean shutdownPending;
+    /** Closed by its user with bytes still to send: the descriptor stays open until they are sent. */
+    boolean lingering;
     /** A connect completed. */
     boolean connected;
     /**

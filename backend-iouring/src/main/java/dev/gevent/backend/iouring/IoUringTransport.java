@@ -24,15 +24,26 @@ import java.util.Objects;
  * options, addresses, shutdown and close are direct system calls, which complete at once as the
  * contract wants them to.
  *
- * <p><b>Reads through the ring, writes tried first.</b> A read is always queued ({@link #PENDING}): a
- * direct non-blocking recv(2) would cost a system call of its own and, in request/response traffic,
- * mostly find the socket empty; queued, it rides on the iteration's one io_uring_enter, shared by
- * every socket, and the kernel still tries it at once when it is submitted. A stream write is the
- * other way round: a socket's send buffer almost always has room, so send(2) with MSG_DONTWAIT
- * completes it at once, and the greenlet goes on without parking; only a write that finds the buffer
- * full (EAGAIN) goes through the ring. Through the ring, every write would cost its greenlet a park
- * and a resume through the hub and wait for the next io_uring_enter: measured on the echo benchmark
- * (BENCHMARKS.md, "Echo on io_uring"), that round trip costs more than the system call it saves.
+ * <p><b>Reads through the ring.</b> A read is always queued ({@link #PENDING}): a direct
+ * non-blocking recv(2) would cost a system call of its own and, in request/response traffic, mostly
+ * find the socket empty; queued, it rides on the iteration's one io_uring_enter, shared by every
+ * socket. After a read that emptied the socket, the next one asks the kernel to wait for data
+ * before it tries ({@link IoUringEventLoop#pollFirst}).
+ *
+ * <p><b>Writes behind.</b> A small stream write (at most {@link #BEHIND_MAX} bytes from a direct
+ * buffer, or any heap buffer's first {@link BufferPool#MAX}) is copied into the socket's outbound
+ * buffer and returns at once, written: the loop sends the outbound bytes with one SEND (with
+ * MSG_DONTWAIT) in the next io_uring_enter, and writes until then join that SEND. So a write costs
+ * neither a system call nor a park and resume of its greenlet. The outbound buffer is an extension
+ * of the socket's send buffer, and behaves like it: when the kernel takes only part of it (the send
+ * buffer is full), the rest is sent with a SEND that waits for room, and further writes wait until
+ * it is gone; a send that fails fails every later write with its error; shutting the output down
+ * sends FIN after the outbound bytes; a socket closed with bytes still outbound keeps its
+ * descriptor until they are sent or the connection fails (as the kernel keeps a closed socket's
+ * unsent data), unless SO_LINGER is 0, which resets the connection and discards them, or the loop
+ * closes, which sends what the kernel takes at once. A larger direct write is first tried with
+ * send(2) and MSG_DONTWAIT from the caller's buffer, copied nowhere, and goes through the ring only
+ * when the send buffer is full.
  *
  * <p>Heap buffers go through a pooled direct buffer that the operation owns until its CQE, at most
  * {@link BufferPool#MAX} bytes a call (a stream read or write may transfer less than asked);
@@ -40,6 +51,14 @@ import java.util.Objects;
  * completes.
  */
 final class IoUringTransport implements Transport {
+    /**
+     * The largest write from a direct buffer that goes behind: above it, copying the bytes costs
+     * more than the system call that a write from the caller's buffer makes.
+     */
+    static final int BEHIND_MAX = 4096;
+    /** Whether small writes go behind: see the class comment and README ({@code gevent.io_uring.writeBehind}). */
+    static final boolean WRITE_BEHIND = Boolean.getBoolean("gevent.io_uring.writeBehind");
+
     private final IoUringEventLoop loop;
     private final LibC libc;
     private final LinuxSockets sockets;
@@ -173,17 +192,167 @@ final class IoUringTransport implements Transport {
         Slot slot = socket.output;
         slot.requireIdle(Op.WRITE);
         BufferArguments.requireRemaining(src, Op.WRITE.label, false);
-        long sent = sendNow(socket, src);
-        if (sent > 0) {
-            return sent;
+        if (socket.writeErrno != 0) {
+            throw libc.streamError(socket.writeErrno);
         }
-        slot.arm(Op.WRITE, completion, src, src.isDirect() ? null : loop.buffers.take(src.remaining()));
+        if (socket.outputShut) {
+            throw libc.streamError(Linux.EPIPE);
+        }
+        long n = startWrite(socket, src);
+        if (n != PENDING) {
+            return n;
+        }
+        slot.arm(Op.WRITE, completion, src, null);
+        if (socket.outbound == null) {
+            sendQueued(socket, slot);
+        } else {
+            // waits in the loop until the outbound bytes are gone: see finishBehind
+            loop.hold();
+        }
+        return PENDING;
+    }
+
+    /**
+     * Writes behind, or at once from a large direct buffer, if the socket's outbound bytes allow it.
+     *
+     * @return the bytes written, or {@link #PENDING}: the write must wait (the outbound bytes are in
+     *     flight or the buffer is full) or, with no outbound bytes, go through the ring
+     */
+    private long startWrite(IoUringSocket socket, ByteBuffer src) throws IOException {
+        if (WRITE_BEHIND && (!src.isDirect() || src.remaining() <= BEHIND_MAX)) {
+            int n = writeBehind(socket, src);
+            return n > 0 ? n : PENDING;
+        }
+        if (socket.outbound != null) {
+            return PENDING;
+        }
+        long sent = sendNow(socket, src);
+        return sent > 0 ? sent : PENDING;
+    }
+
+    /** Queues the write in {@code slot} as a SEND that waits for room in the socket's send buffer. */
+    private void sendQueued(IoUringSocket socket, Slot slot) {
+        ByteBuffer src = slot.buffer;
+        slot.bounce = src.isDirect() ? null : loop.buffers.take(src.remaining());
         int length = slot.kernelLength();
         if (slot.bounce != null) {
             slot.bounce.put(0, src, src.position(), length);
         }
         loop.submit(socket, slot, IoUringAbi.OP_SEND, slot.kernelAddress(), length, 0, Linux.MSG_NOSIGNAL);
-        return PENDING;
+    }
+
+    /**
+     * Copies what fits of {@code src} into the outbound buffer and has it sent: it joins the SEND
+     * still in the SQ, or a new SEND with MSG_DONTWAIT is queued.
+     *
+     * @return the bytes taken, 0 if none can be now (a SEND of earlier bytes was submitted and has
+     *     not completed, or waits for room)
+     */
+    private int writeBehind(IoUringSocket socket, ByteBuffer src) {
+        Slot behind = socket.behind;
+        boolean joining = behind.userData != 0;
+        if (socket.outboundBlocked || (joining && !loop.unsubmitted(socket.outboundTicket))) {
+            return 0;
+        }
+        ByteBuffer out = socket.outbound;
+        if (out == null) {
+            out = loop.buffers.take(src.remaining());
+            socket.outbound = out;
+            socket.outboundStart = 0;
+            socket.outboundEnd = 0;
+        }
+        int n = Math.min(src.remaining(), out.capacity() - socket.outboundEnd);
+        if (n == 0) {
+            return 0;
+        }
+        int position = src.position();
+        out.put(socket.outboundEnd, src, position, n);
+        src.position(position + n);
+        socket.outboundEnd += n;
+        if (joining) {
+            loop.resize(socket.outboundSqe, socket.outboundEnd - socket.outboundStart);
+        } else {
+            sendBehind(socket, Linux.MSG_DONTWAIT);
+        }
+        return n;
+    }
+
+    /** Queues the SEND of the outbound bytes, with {@code flags} besides MSG_NOSIGNAL. */
+    private void sendBehind(IoUringSocket socket, int flags) {
+        long address = NativeBuffers.address(socket.outbound) + socket.outboundStart;
+        socket.outboundSqe = loop.submitBehind(socket, address, socket.outboundEnd - socket.outboundStart,
+                Linux.MSG_NOSIGNAL | flags);
+    }
+
+    /**
+     * Takes the result of a write-behind SEND: the bytes it sent are gone from the outbound buffer;
+     * the rest, if any, is sent with a SEND that waits for room; once nothing is left, a deferred
+     * shutdown or close is done and a write that waited starts. A failure is kept for later writes
+     * and fails the one that waited.
+     *
+     * @return what a completion threw, or null
+     */
+    Throwable finishBehind(IoUringSocket socket, int result) {
+        socket.behind.userData = 0;
+        if (result >= 0) {
+            socket.outboundStart += result;
+        } else if (result != -Linux.EAGAIN && result != -Linux.EINTR) {
+            socket.writeErrno = -result;
+            dropOutbound(socket);
+            if (socket.lingering) {
+                return closeLingering(socket);
+            }
+            Slot waiting = socket.output;
+            return waiting.busy() && waiting.userData == 0 ? loop.fail(waiting, libc.streamError(-result)) : null;
+        }
+        if (socket.outboundStart < socket.outboundEnd) {
+            socket.outboundBlocked = true;
+            sendBehind(socket, 0);
+            return null;
+        }
+        dropOutbound(socket);
+        if (socket.lingering) {
+            return closeLingering(socket);
+        }
+        if (socket.shutdownPending) {
+            socket.shutdownPending = false;
+            try {
+                sockets.shutdown(socket, false, true);
+            } catch (IOException e) {
+                // the connection failed meanwhile: later operations will say so
+            }
+        }
+        Slot waiting = socket.output;
+        if (waiting.busy() && waiting.userData == 0) {
+            return resumeWaitingWrite(socket, waiting);
+        }
+        return null;
+    }
+
+    private void dropOutbound(IoUringSocket socket) {
+        if (socket.outbound != null) {
+            loop.buffers.give(socket.outbound);
+            socket.outbound = null;
+        }
+        socket.outboundBlocked = false;
+    }
+
+    /** Starts the write that waited for the outbound bytes to go; @return what its completion threw, or null */
+    private Throwable resumeWaitingWrite(IoUringSocket socket, Slot slot) {
+        try {
+            long n = startWrite(socket, slot.buffer);
+            if (n != PENDING) {
+                return loop.complete(slot, n, null);
+            }
+        } catch (IOException e) {
+            return loop.fail(slot, e);
+        }
+        if (socket.outbound == null) {
+            // held in the loop so far: from now on the kernel holds it
+            loop.resubmitHeld();
+            sendQueued(socket, slot);
+        }
+        return null;
     }
 
     @Override
@@ -255,7 +424,9 @@ final class IoUringTransport implements Transport {
         if (slot == null) {
             return false;
         }
-        keep(socket, slot, loop.cancelInKernel(slot));
+        if (slot.userData != 0) {
+            keep(socket, slot, loop.cancelInKernel(slot));
+        }
         loop.withdrawn(slot);
         return true;
     }
@@ -305,7 +476,13 @@ final class IoUringTransport implements Transport {
 
     @Override
     public void shutdown(SocketHandle handle, boolean input, boolean output) throws IOException {
-        sockets.shutdown(open(handle), input, output);
+        IoUringSocket socket = open(handle);
+        boolean later = output && socket.outbound != null;
+        sockets.shutdown(socket, input, output && !later);
+        if (output) {
+            socket.outputShut = true;
+            socket.shutdownPending |= later;
+        }
     }
 
     /**
@@ -329,12 +506,59 @@ final class IoUringTransport implements Transport {
      * @return what went wrong (the close or a completion), or null
      */
     Throwable release(IoUringSocket socket) {
+        if (socket.lingering) {
+            loop.cancelInKernel(socket.behind);
+            return closeLingering(socket);
+        }
         return Failures.merge(closeDescriptor(socket), loop.abort(socket));
+    }
+
+    /** Closes the descriptor of a socket closed while bytes were outbound, now that they are gone. */
+    private Throwable closeLingering(IoUringSocket socket) {
+        socket.lingering = false;
+        dropOutbound(socket);
+        loop.forget(socket);
+        return sockets.close(socket);
+    }
+
+    /**
+     * Sends what the kernel takes at once of the outbound bytes of a socket being closed.
+     *
+     * @return whether bytes are left that a SEND waiting for room must send before the descriptor is closed
+     */
+    private boolean flushOutbound(IoUringSocket socket) {
+        Slot behind = socket.behind;
+        if (behind.userData != 0 && !socket.outboundBlocked) {
+            int result = loop.settle(behind);
+            if (result > 0) {
+                socket.outboundStart += result;
+            } else if (result < 0 && result != -Linux.EAGAIN && result != -Linux.EINTR) {
+                dropOutbound(socket);
+            }
+        }
+        if (socket.outbound == null || socket.outboundStart == socket.outboundEnd) {
+            dropOutbound(socket);
+            return false;
+        }
+        if (socket.linger == 0 || loop.isClosing()) {
+            // a reset discards unsent data; a closing loop cannot wait for room
+            if (behind.userData != 0) {
+                loop.cancelInKernel(behind);
+            }
+            dropOutbound(socket);
+            return false;
+        }
+        if (behind.userData == 0) {
+            socket.outboundBlocked = true;
+            sendBehind(socket, 0);
+        }
+        return true;
     }
 
     /** @return the failure of close(2), or null; EINTR still closed the descriptor on Linux */
     private IOException closeDescriptor(IoUringSocket socket) {
         socket.markClosed();
+        boolean linger = socket.outbound != null && flushOutbound(socket);
         Slot input = socket.input;
         if (input.busy()) {
             int result = loop.cancelInKernel(input);
@@ -343,13 +567,17 @@ final class IoUringTransport implements Transport {
                 libc.close(result);
             }
         }
-        if (socket.output.busy()) {
+        if (socket.output.busy() && socket.output.userData != 0) {
             loop.cancelInKernel(socket.output);
         }
         if (input.stashed && input.stashedResult >= 0 && socket.kind == Kind.LISTENER) {
             libc.close(input.stashedResult);
         }
         input.unstash();
+        if (linger) {
+            socket.lingering = true;
+            return null;
+        }
         loop.forget(socket);
         return sockets.close(socket);
     }

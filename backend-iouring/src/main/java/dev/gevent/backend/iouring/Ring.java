@@ -216,6 +216,21 @@ final class Ring {
         return at;
     }
 
+    /** @return the running number of the SQE {@link #next()} returned last, for {@link #unsubmitted} */
+    int lastTicket() {
+        return tail - 1;
+    }
+
+    /** @return whether the SQE numbered {@code ticket} is still in the SQ, not yet taken by the kernel */
+    boolean unsubmitted(int ticket) {
+        return ticket - (int) INT.getAcquire(sqRing, sqHead) >= 0;
+    }
+
+    /** Changes the length of an SQE not yet submitted. */
+    void length(long at, int length) {
+        sqes.set(JAVA_INT, at + IoUringAbi.SQE_LEN, length);
+    }
+
     /** Fills the common fields of the SQE at {@code at}. */
     void prepare(long at, byte opcode, int fd, long address, int length, long offset, int opFlags, long userData) {
         sqes.set(JAVA_BYTE, at + IoUringAbi.SQE_OPCODE, opcode);

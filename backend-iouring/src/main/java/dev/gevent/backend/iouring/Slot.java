@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  */
 final class Slot {
     private final String direction;
-    /** 0 for input, 1 for output: the low bit of the operation's user_data. */
+    /** 0 for input, 1 for output, 2 for the write-behind sends: the low two bits of the operation's user_data. */
     final int index;
     Op op;
     Completion completion;
