@@ -19,7 +19,8 @@ import java.nio.channels.AsynchronousCloseException;
  *
  * <p><b>Submission.</b> Operations started while greenlets run only write SQEs; the next
  * {@link #poll} submits all of them and waits for completions in one io_uring_enter. The hub thread
- * is the only submitter.
+ * is the only thread that enters the ring (greenlets run on it; other threads only write the
+ * eventfd), which is what lets the ring be SINGLE_ISSUER and DEFER_TASKRUN: see {@link Ring}.
  *
  * <p><b>user_data.</b> An operation's CQE names it by {@code generation << 32 | index << 1 |
  * direction}: the socket's index in the {@link SocketTable}, its direction, and the slot's count of
