@@ -477,11 +477,51 @@ final class IoUringTransport implements Transport {
     @Override
     public void shutdown(SocketHandle handle, boolean input, boolean output) throws IOException {
         IoUringSocket socket = open(handle);
-        boolean later = output && socket.outbound != null;
+        // FIN goes after the outbound bytes: at once if the kernel takes them at once, else when it has
+        boolean later = output && socket.outbound != null && settleOutbound(socket);
         sockets.shutdown(socket, input, output && !later);
         if (output) {
             socket.outputShut = true;
-            socket.shutdownPending |= later;
+            if (later) {
+                socket.shutdownPending = true;
+                continueOutbound(socket);
+            }
+            Slot waiting = socket.output;
+            if (waiting.busy() && waiting.userData == 0) {
+                // a write that waited for the outbound bytes meets the shut output, as a blocked send(2) would
+                Failures.rethrow(loop.fail(waiting, libc.streamError(Linux.EPIPE)));
+            }
+        }
+    }
+
+    /**
+     * Has the kernel take at once what it can of the outbound bytes: a write-behind SEND queued
+     * with MSG_DONTWAIT is submitted and its result taken.
+     *
+     * @return whether outbound bytes are left
+     */
+    private boolean settleOutbound(IoUringSocket socket) {
+        Slot behind = socket.behind;
+        if (behind.userData != 0 && !socket.outboundBlocked) {
+            int result = loop.settle(behind);
+            if (result > 0) {
+                socket.outboundStart += result;
+            } else if (result < 0 && result != -Linux.EAGAIN && result != -Linux.EINTR) {
+                socket.writeErrno = -result;
+                dropOutbound(socket);
+            }
+        }
+        if (socket.outbound != null && socket.outboundStart == socket.outboundEnd) {
+            dropOutbound(socket);
+        }
+        return socket.outbound != null;
+    }
+
+    /** Queues a SEND that waits for room for the outbound bytes left, unless one is in the ring. */
+    private void continueOutbound(IoUringSocket socket) {
+        if (socket.behind.userData == 0) {
+            socket.outboundBlocked = true;
+            sendBehind(socket, 0);
         }
     }
 
@@ -527,31 +567,18 @@ final class IoUringTransport implements Transport {
      * @return whether bytes are left that a SEND waiting for room must send before the descriptor is closed
      */
     private boolean flushOutbound(IoUringSocket socket) {
-        Slot behind = socket.behind;
-        if (behind.userData != 0 && !socket.outboundBlocked) {
-            int result = loop.settle(behind);
-            if (result > 0) {
-                socket.outboundStart += result;
-            } else if (result < 0 && result != -Linux.EAGAIN && result != -Linux.EINTR) {
-                dropOutbound(socket);
-            }
-        }
-        if (socket.outbound == null || socket.outboundStart == socket.outboundEnd) {
-            dropOutbound(socket);
+        if (!settleOutbound(socket)) {
             return false;
         }
         if (socket.linger == 0 || loop.isClosing()) {
             // a reset discards unsent data; a closing loop cannot wait for room
-            if (behind.userData != 0) {
-                loop.cancelInKernel(behind);
+            if (socket.behind.userData != 0) {
+                loop.cancelInKernel(socket.behind);
             }
             dropOutbound(socket);
             return false;
         }
-        if (behind.userData == 0) {
-            socket.outboundBlocked = true;
-            sendBehind(socket, 0);
-        }
+        continueOutbound(socket);
         return true;
     }
 

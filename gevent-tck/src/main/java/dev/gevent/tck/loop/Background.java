@@ -24,6 +24,11 @@ final class Background<T> {
         return new Background<>(task);
     }
 
+    /** @return whether the work has ended */
+    boolean done() {
+        return task.isDone();
+    }
+
     /** Waits for the work and returns its result; its failure fails the test. */
     T join() throws InterruptedException {
         try {

@@ -163,7 +163,7 @@ public class EventLoopTck extends LoopTck {
         long waited = System.nanoTime() - start;
         assertTrue(waited >= timeout, () -> "poll(30 ms) with nothing pending returned after " + waited + " ns");
         h.transport.shutdown(p.socket(), false, true);
-        drain.join();
+        h.join(drain);
     }
 
     @Test

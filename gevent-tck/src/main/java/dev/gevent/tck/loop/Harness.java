@@ -28,6 +28,8 @@ import java.util.function.BooleanSupplier;
  * exactly once, on this thread.
  */
 final class Harness implements Closeable {
+    /** How long {@link #join} lets one poll wait before it looks at the peer again. */
+    private static final long PEER_POLL_NANOS = 10_000_000L;
     static final InetAddress IPV4_LOOPBACK = loopback("127.0.0.1");
 
     final EventLoop loop;
@@ -76,6 +78,21 @@ final class Harness implements Closeable {
         for (Recorder r : recorders) {
             r.assertCalledOnce();
         }
+    }
+
+    /**
+     * Waits for a peer thread while polling the loop: a loop may hand written bytes, and a
+     * shutdown after them, to the kernel at a later poll (io_uring's write-behind), so a peer that
+     * reads them needs the loop to go on.
+     *
+     * @return what the peer's work returned
+     */
+    <T> T join(Background<T> peer) throws InterruptedException {
+        while (!peer.done()) {
+            requireTimeLeft();
+            loop.poll(PEER_POLL_NANOS);
+        }
+        return peer.join();
     }
 
     /** Polls (without a time limit: the test's own limit applies) until {@code condition} holds. */

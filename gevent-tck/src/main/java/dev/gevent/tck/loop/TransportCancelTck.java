@@ -81,7 +81,7 @@ public class TransportCancelTck extends LoopTck {
         ByteBuffer more = ByteBuffer.allocate(1024);
         h.writeFully(p.socket(), more);
         h.transport.shutdown(p.socket(), false, true);
-        assertEquals(filled.writtenAtOnce() + 1024, reader.join(), "bytes the peer received");
+        assertEquals(filled.writtenAtOnce() + 1024, h.join(reader), "bytes the peer received");
         h.loop.poll(0);
         filled.pending().assertNotCalled();
     }

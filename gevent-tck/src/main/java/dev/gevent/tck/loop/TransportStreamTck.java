@@ -90,10 +90,10 @@ public class TransportStreamTck extends LoopTck {
     }
 
     @Test
-    void writeReachesThePeer() throws IOException {
+    void writeReachesThePeer() throws Exception {
         PeerPair p = h.peerPair();
         h.writeFully(p.socket(), "hello");
-        byte[] got = p.peer().getInputStream().readNBytes(5);
+        byte[] got = h.join(Background.start("reader", () -> p.peer().getInputStream().readNBytes(5)));
         assertEquals("hello", new String(got, StandardCharsets.US_ASCII));
     }
 
@@ -165,7 +165,7 @@ public class TransportStreamTck extends LoopTck {
         startReading.countDown();
         h.transport.shutdown(socket, false, true);
 
-        long[] received = reader.join();
+        long[] received = h.join(reader);
         assertTrue(pendingWrites > 0, "8 MiB into a peer that does not read must make a write wait");
         assertEquals(EIGHT_MIB, received[0], "bytes received");
         assertEquals(sent.getValue(), received[1], "CRC32 of the bytes received");
@@ -192,7 +192,7 @@ public class TransportStreamTck extends LoopTck {
         assertEquals("ping", ping);
         long written = filled.writtenAtOnce() + filled.pending().result();
         h.transport.shutdown(p.socket(), false, true);
-        assertEquals(written, peer.join()[0], "bytes the peer received");
+        assertEquals(written, h.join(peer)[0], "bytes the peer received");
     }
 
     @Test
