@@ -30,20 +30,27 @@ import java.util.Objects;
  * socket. After a read that emptied the socket, the next one asks the kernel to wait for data
  * before it tries ({@link IoUringEventLoop#pollFirst}).
  *
- * <p><b>Writes behind.</b> A small stream write (at most {@link #BEHIND_MAX} bytes from a direct
- * buffer, or any heap buffer's first {@link BufferPool#MAX}) is copied into the socket's outbound
- * buffer and returns at once, written: the loop sends the outbound bytes with one SEND (with
- * MSG_DONTWAIT) in the next io_uring_enter, and writes until then join that SEND. So a write costs
- * neither a system call nor a park and resume of its greenlet. The outbound buffer is an extension
- * of the socket's send buffer, and behaves like it: when the kernel takes only part of it (the send
- * buffer is full), the rest is sent with a SEND that waits for room, and further writes wait until
- * it is gone; a send that fails fails every later write with its error; shutting the output down
- * sends FIN after the outbound bytes; a socket closed with bytes still outbound keeps its
- * descriptor until they are sent or the connection fails (as the kernel keeps a closed socket's
- * unsent data), unless SO_LINGER is 0, which resets the connection and discards them, or the loop
- * closes, which sends what the kernel takes at once. A larger direct write is first tried with
- * send(2) and MSG_DONTWAIT from the caller's buffer, copied nowhere, and goes through the ring only
- * when the send buffer is full.
+ * <p><b>Writes behind (opt-in, {@link #WRITE_BEHIND}).</b> A small stream write (at most {@link
+ * #BEHIND_MAX} bytes from a direct buffer, or any heap buffer's first {@link BufferPool#MAX}) is
+ * copied into the socket's outbound buffer and returns at once, written: the loop sends the
+ * outbound bytes with one SEND (with MSG_DONTWAIT) in the next io_uring_enter, and writes until
+ * then join that SEND. So a write costs neither a system call nor a park and resume of its
+ * greenlet. The outbound buffer is an extension of the socket's send buffer, and behaves like it:
+ * when the kernel takes only part of it (the send buffer is full), the rest is sent with a SEND
+ * that waits for room, and further writes wait until it is gone; a send that fails fails every
+ * later write with its error; shutting the output down sends FIN after the outbound bytes; a socket
+ * closed with bytes still outbound keeps its descriptor until they are sent or the connection fails
+ * (as the kernel keeps a closed socket's unsent data), unless SO_LINGER is 0, which resets the
+ * connection and discards them, or the loop closes, which sends what the kernel takes at once. It
+ * is off by default because gevent's {@code sendall} returns only when the kernel has the bytes;
+ * behind, they reach the kernel when the hub next polls (as soon as the writing greenlet waits for
+ * anything) or the socket is shut down or closed.
+ *
+ * <p><b>Writes at once.</b> Any other write (every write, by default) is first tried with send(2)
+ * and MSG_DONTWAIT from the caller's buffer (a heap buffer through a pooled direct one), and goes
+ * through the ring only when the send buffer is full: through the ring, every write would cost its
+ * greenlet a park and a resume through the hub, which costs more than the system call it saves
+ * (BENCHMARKS.md, "Echo on io_uring").
  *
  * <p>Heap buffers go through a pooled direct buffer that the operation owns until its CQE, at most
  * {@link BufferPool#MAX} bytes a call (a stream read or write may transfer less than asked);
