@@ -99,7 +99,11 @@ public interface Transport {
     long read(SocketHandle socket, ByteBuffer dst, Completion completion) throws IOException;
 
     /**
-     * Writes from {@code src}, possibly not all of it (output direction).
+     * Writes from {@code src}, possibly not all of it (output direction). A loop may copy the bytes
+     * it reports as written into a buffer of its own and hand them to the kernel at its next
+     * {@link EventLoop#poll} rather than at once (io_uring's opt-in write-behind); they then still
+     * go before the bytes of any later write and before a {@link #shutdown} of the output, and a
+     * {@link #close} sends them first.
      *
      * @param socket a connected stream socket
      * @param src what to write; at least one byte remaining
