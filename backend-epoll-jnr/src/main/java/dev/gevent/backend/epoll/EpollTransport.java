@@ -5,17 +5,15 @@ import dev.gevent.backend.linux.Failures;
 import dev.gevent.backend.linux.Kind;
 import dev.gevent.backend.linux.Linux;
 import dev.gevent.backend.linux.LinuxSockets;
+import dev.gevent.backend.linux.LinuxTransport;
 import dev.gevent.backend.linux.SockAddr;
 import dev.gevent.backend.linux.SocketCalls;
 import dev.gevent.spi.Completion;
 import dev.gevent.spi.SocketHandle;
-import dev.gevent.spi.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.Objects;
 
@@ -30,46 +28,30 @@ import java.util.Objects;
  * call (a stream read or write may transfer less than asked, as the contract allows); direct
  * buffers are used in place.
  */
-final class EpollTransport implements Transport {
+final class EpollTransport extends LinuxTransport<EpollSocket> {
     /** What the *Once helpers return when the call would block. */
     private static final long WOULD_BLOCK = Long.MIN_VALUE + 1;
 
     private final EpollEventLoop loop;
     private final LibC libc = Native.LIBC;
     private final Scratch scratch;
-    private final LinuxSockets sockets;
     private final SocketCalls calls;
 
     EpollTransport(EpollEventLoop loop, Scratch scratch, LinuxSockets sockets) {
+        super(sockets);
         this.loop = loop;
         this.scratch = scratch;
-        this.sockets = sockets;
         this.calls = sockets.calls;
     }
 
     @Override
-    public SocketHandle listen(SocketAddress local, int backlog, boolean reusePort) throws IOException {
+    protected void ensureLoopOpen() {
         loop.ensureOpen();
-        int family = SockAddr.family(local);
-        return track(sockets.listen(local, family, backlog, reusePort), Kind.LISTENER, family, true);
-    }
-
-    @Override
-    public SocketHandle openStream(SocketAddress remote) throws IOException {
-        loop.ensureOpen();
-        int family = SockAddr.family(remote);
-        return track(sockets.open(family, Linux.SOCK_STREAM), Kind.STREAM, family, false);
-    }
-
-    @Override
-    public SocketHandle openDatagram(SocketAddress local) throws IOException {
-        loop.ensureOpen();
-        int family = SockAddr.family(local);
-        return track(sockets.openDatagram(local, family), Kind.DATAGRAM, family, true);
     }
 
     /** Registers a new descriptor with the loop; closes it if that fails. */
-    private EpollSocket track(int fd, Kind kind, int family, boolean bound) throws IOException {
+    @Override
+    protected EpollSocket track(int fd, Kind kind, int family, boolean bound) throws IOException {
         try {
             EpollSocket socket = loop.register(fd, kind, family, this);
             socket.bound = bound;
@@ -82,7 +64,7 @@ final class EpollTransport implements Transport {
 
     @Override
     public SocketHandle accept(SocketHandle listener, Completion completion) throws IOException {
-        EpollSocket socket = usable(listener, completion, Kind.LISTENER, Op.ACCEPT);
+        EpollSocket socket = usable(listener, completion, Kind.LISTENER, Op.ACCEPT.label);
         socket.input.requireIdle(Op.ACCEPT);
         SocketHandle accepted = acceptOnce(socket);
         if (accepted != null) {
@@ -94,7 +76,7 @@ final class EpollTransport implements Transport {
 
     @Override
     public long connect(SocketHandle handle, SocketAddress remote, Completion completion) throws IOException {
-        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.CONNECT);
+        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.CONNECT.label);
         socket.output.requireIdle(Op.CONNECT);
         int length = SockAddr.encode(remote, socket.family, scratch.address);
         int rc;
@@ -120,7 +102,7 @@ final class EpollTransport implements Transport {
 
     @Override
     public long read(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
-        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.READ);
+        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.READ.label);
         socket.input.requireIdle(Op.READ);
         BufferArguments.requireRemaining(dst, Op.READ.label, true);
         BufferArguments.requireWritable(dst);
@@ -136,7 +118,7 @@ final class EpollTransport implements Transport {
 
     @Override
     public long write(SocketHandle handle, ByteBuffer src, Completion completion) throws IOException {
-        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.WRITE);
+        EpollSocket socket = usable(handle, completion, Kind.STREAM, Op.WRITE.label);
         socket.output.requireIdle(Op.WRITE);
         BufferArguments.requireRemaining(src, Op.WRITE.label, false);
         long n = writeOnce(socket, src);
@@ -150,7 +132,7 @@ final class EpollTransport implements Transport {
     @Override
     public long sendTo(SocketHandle handle, ByteBuffer src, SocketAddress target, Completion completion)
             throws IOException {
-        EpollSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.SEND);
+        EpollSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.SEND.label);
         socket.output.requireIdle(Op.SEND);
         Objects.requireNonNull(target, "target");
         long n = sendOnce(socket, src, target);
@@ -163,7 +145,7 @@ final class EpollTransport implements Transport {
 
     @Override
     public SocketAddress receiveFrom(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
-        EpollSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.RECEIVE);
+        EpollSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.RECEIVE.label);
         socket.input.requireIdle(Op.RECEIVE);
         BufferArguments.requireWritable(dst);
         SocketAddress sender = receiveOnce(socket, dst);
@@ -176,7 +158,7 @@ final class EpollTransport implements Transport {
 
     @Override
     public boolean cancel(SocketHandle handle, Completion completion) {
-        EpollSocket socket = epoll(handle);
+        EpollSocket socket = socketOf(handle);
         Objects.requireNonNull(completion, "completion");
         // One completion pending in both directions at once is ambiguous: the input one goes first.
         Slot slot = socket.input.completion == completion ? socket.input
@@ -201,7 +183,7 @@ final class EpollTransport implements Transport {
      */
     @Override
     public void close(SocketHandle handle) throws IOException {
-        EpollSocket socket = epoll(handle);
+        EpollSocket socket = socketOf(handle);
         if (!socket.isOpen()) {
             return;
         }
@@ -223,26 +205,6 @@ final class EpollTransport implements Transport {
         socket.markClosed();
         loop.forget(socket);
         return sockets.close(socket);
-    }
-
-    @Override
-    public <T> void setOption(SocketHandle handle, SocketOption<T> option, T value) throws IOException {
-        sockets.setOption(open(handle), Objects.requireNonNull(option, "option"), value);
-    }
-
-    @Override
-    public <T> T getOption(SocketHandle handle, SocketOption<T> option) throws IOException {
-        return sockets.getOption(open(handle), Objects.requireNonNull(option, "option"));
-    }
-
-    @Override
-    public SocketAddress localAddress(SocketHandle handle) throws IOException {
-        return sockets.localAddress(open(handle));
-    }
-
-    @Override
-    public SocketAddress remoteAddress(SocketHandle handle) throws IOException {
-        return sockets.remoteAddress(open(handle));
     }
 
     /**
@@ -469,24 +431,8 @@ final class EpollTransport implements Transport {
         return SockAddr.decode(scratch.address, scratch.messageAddressLength());
     }
 
-    /** @return the socket, open and of the kind the operation needs, with a completion to call if it must wait */
-    private EpollSocket usable(SocketHandle handle, Completion completion, Kind kind, Op op)
-            throws ClosedChannelException {
-        Objects.requireNonNull(completion, "completion");
-        EpollSocket socket = open(handle);
-        socket.require(kind, op.label);
-        return socket;
-    }
-
-    private EpollSocket open(SocketHandle handle) throws ClosedChannelException {
-        EpollSocket socket = epoll(handle);
-        if (!socket.isOpen()) {
-            throw new ClosedChannelException();
-        }
-        return socket;
-    }
-
-    private EpollSocket epoll(SocketHandle handle) {
+    @Override
+    protected EpollSocket socketOf(SocketHandle handle) {
         if (handle instanceof EpollSocket socket && socket.owner == this) {
             return socket;
         }

@@ -5,16 +5,14 @@ import dev.gevent.backend.linux.Failures;
 import dev.gevent.backend.linux.Kind;
 import dev.gevent.backend.linux.Linux;
 import dev.gevent.backend.linux.LinuxSockets;
+import dev.gevent.backend.linux.LinuxTransport;
 import dev.gevent.backend.linux.SockAddr;
 import dev.gevent.spi.Completion;
 import dev.gevent.spi.SocketHandle;
-import dev.gevent.spi.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 
 /**
@@ -57,7 +55,7 @@ import java.util.Objects;
  * direct buffers are used in place and copied nowhere. A heap read is copied back only when it
  * completes.
  */
-final class IoUringTransport implements Transport {
+final class IoUringTransport extends LinuxTransport<IoUringSocket> {
     /**
      * The largest write from a direct buffer that goes behind: above it, copying the bytes costs
      * more than the system call that a write from the caller's buffer makes.
@@ -68,36 +66,20 @@ final class IoUringTransport implements Transport {
 
     private final IoUringEventLoop loop;
     private final LibC libc;
-    private final LinuxSockets sockets;
 
     IoUringTransport(IoUringEventLoop loop, LibC libc, LinuxSockets sockets) {
+        super(sockets);
         this.loop = loop;
         this.libc = libc;
-        this.sockets = sockets;
     }
 
     @Override
-    public SocketHandle listen(SocketAddress local, int backlog, boolean reusePort) throws IOException {
+    protected void ensureLoopOpen() {
         loop.ensureOpen();
-        int family = SockAddr.family(local);
-        return track(sockets.listen(local, family, backlog, reusePort), Kind.LISTENER, family, true);
     }
 
     @Override
-    public SocketHandle openStream(SocketAddress remote) throws IOException {
-        loop.ensureOpen();
-        int family = SockAddr.family(remote);
-        return track(sockets.open(family, Linux.SOCK_STREAM), Kind.STREAM, family, false);
-    }
-
-    @Override
-    public SocketHandle openDatagram(SocketAddress local) throws IOException {
-        loop.ensureOpen();
-        int family = SockAddr.family(local);
-        return track(sockets.openDatagram(local, family), Kind.DATAGRAM, family, true);
-    }
-
-    private IoUringSocket track(int fd, Kind kind, int family, boolean bound) {
+    protected IoUringSocket track(int fd, Kind kind, int family, boolean bound) {
         IoUringSocket socket = loop.register(fd, kind, family, this);
         socket.bound = bound;
         return socket;
@@ -105,7 +87,7 @@ final class IoUringTransport implements Transport {
 
     @Override
     public SocketHandle accept(SocketHandle listener, Completion completion) throws IOException {
-        IoUringSocket socket = usable(listener, completion, Kind.LISTENER, Op.ACCEPT);
+        IoUringSocket socket = usable(listener, completion, Kind.LISTENER, Op.ACCEPT.label);
         Slot slot = socket.input;
         slot.requireIdle(Op.ACCEPT);
         if (slot.stashed) {
@@ -134,7 +116,7 @@ final class IoUringTransport implements Transport {
 
     @Override
     public long connect(SocketHandle handle, SocketAddress remote, Completion completion) throws IOException {
-        IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.CONNECT);
+        IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.CONNECT.label);
         Slot slot = socket.output;
         slot.requireIdle(Op.CONNECT);
         if (socket.connected) {
@@ -151,7 +133,7 @@ final class IoUringTransport implements Transport {
 
     @Override
     public long read(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
-        IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.READ);
+        IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.READ.label);
         Slot slot = socket.input;
         slot.requireIdle(Op.READ);
         BufferArguments.requireRemaining(dst, Op.READ.label, true);
@@ -195,7 +177,7 @@ final class IoUringTransport implements Transport {
 
     @Override
     public long write(SocketHandle handle, ByteBuffer src, Completion completion) throws IOException {
-        IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.WRITE);
+        IoUringSocket socket = usable(handle, completion, Kind.STREAM, Op.WRITE.label);
         Slot slot = socket.output;
         slot.requireIdle(Op.WRITE);
         BufferArguments.requireRemaining(src, Op.WRITE.label, false);
@@ -365,7 +347,7 @@ final class IoUringTransport implements Transport {
     @Override
     public long sendTo(SocketHandle handle, ByteBuffer src, SocketAddress target, Completion completion)
             throws IOException {
-        IoUringSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.SEND);
+        IoUringSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.SEND.label);
         Slot slot = socket.output;
         slot.requireIdle(Op.SEND);
         Objects.requireNonNull(target, "target");
@@ -393,7 +375,7 @@ final class IoUringTransport implements Transport {
 
     @Override
     public SocketAddress receiveFrom(SocketHandle handle, ByteBuffer dst, Completion completion) throws IOException {
-        IoUringSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.RECEIVE);
+        IoUringSocket socket = usable(handle, completion, Kind.DATAGRAM, Op.RECEIVE.label);
         Slot slot = socket.input;
         slot.requireIdle(Op.RECEIVE);
         BufferArguments.requireWritable(dst);
@@ -422,7 +404,7 @@ final class IoUringTransport implements Transport {
 
     @Override
     public boolean cancel(SocketHandle handle, Completion completion) {
-        IoUringSocket socket = uring(handle);
+        IoUringSocket socket = socketOf(handle);
         Objects.requireNonNull(completion, "completion");
         // One completion pending in both directions at once is ambiguous: the input one goes first.
         Slot slot = socket.input.completion == completion ? socket.input
@@ -539,7 +521,7 @@ final class IoUringTransport implements Transport {
      */
     @Override
     public void close(SocketHandle handle) throws IOException {
-        IoUringSocket socket = uring(handle);
+        IoUringSocket socket = socketOf(handle);
         if (!socket.isOpen()) {
             return;
         }
@@ -614,26 +596,6 @@ final class IoUringTransport implements Transport {
         }
         loop.forget(socket);
         return sockets.close(socket);
-    }
-
-    @Override
-    public <T> void setOption(SocketHandle handle, SocketOption<T> option, T value) throws IOException {
-        sockets.setOption(open(handle), Objects.requireNonNull(option, "option"), value);
-    }
-
-    @Override
-    public <T> T getOption(SocketHandle handle, SocketOption<T> option) throws IOException {
-        return sockets.getOption(open(handle), Objects.requireNonNull(option, "option"));
-    }
-
-    @Override
-    public SocketAddress localAddress(SocketHandle handle) throws IOException {
-        return sockets.localAddress(open(handle));
-    }
-
-    @Override
-    public SocketAddress remoteAddress(SocketHandle handle) throws IOException {
-        return sockets.remoteAddress(open(handle));
     }
 
     /**
@@ -763,24 +725,8 @@ final class IoUringTransport implements Transport {
         }
     }
 
-    /** @return the socket, open and of the kind the operation needs, with a completion to call when it ends */
-    private IoUringSocket usable(SocketHandle handle, Completion completion, Kind kind, Op op)
-            throws ClosedChannelException {
-        Objects.requireNonNull(completion, "completion");
-        IoUringSocket socket = open(handle);
-        socket.require(kind, op.label);
-        return socket;
-    }
-
-    private IoUringSocket open(SocketHandle handle) throws ClosedChannelException {
-        IoUringSocket socket = uring(handle);
-        if (!socket.isOpen()) {
-            throw new ClosedChannelException();
-        }
-        return socket;
-    }
-
-    private IoUringSocket uring(SocketHandle handle) {
+    @Override
+    protected IoUringSocket socketOf(SocketHandle handle) {
         if (handle instanceof IoUringSocket socket && socket.owner == this) {
             return socket;
         }
