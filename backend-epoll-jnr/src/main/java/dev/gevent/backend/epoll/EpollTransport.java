@@ -177,21 +177,6 @@ final class EpollTransport extends LinuxTransport<EpollSocket> {
     }
 
     /**
-     * Closes the descriptor, which also drops it from the epoll set and frees its port at once,
-     * and fails what was pending on it. A connected socket's close sends FIN first (only a reset
-     * under SO_LINGER 0), as the JDK's does.
-     */
-    @Override
-    public void close(SocketHandle handle) throws IOException {
-        EpollSocket socket = socketOf(handle);
-        if (!socket.isOpen()) {
-            return;
-        }
-        IOException closeError = closeDescriptor(socket);
-        Failures.rethrowAfterClose(loop.abort(socket), closeError);
-    }
-
-    /**
      * Closes a socket for {@link EpollEventLoop#close()}, failing its pending operations.
      *
      * @return what went wrong (the close or a completion), or null
@@ -200,8 +185,18 @@ final class EpollTransport extends LinuxTransport<EpollSocket> {
         return Failures.merge(closeDescriptor(socket), loop.abort(socket));
     }
 
-    /** @return the failure of close(2), or null; EINTR still closed the descriptor on Linux */
-    private IOException closeDescriptor(EpollSocket socket) {
+    @Override
+    protected Throwable failPending(EpollSocket socket) {
+        return loop.abort(socket);
+    }
+
+    /**
+     * Closes the descriptor, which also drops it from the epoll set and frees its port at once.
+     *
+     * @return the failure of close(2), or null; EINTR still closed the descriptor on Linux
+     */
+    @Override
+    protected IOException closeDescriptor(EpollSocket socket) {
         socket.markClosed();
         loop.forget(socket);
         return sockets.close(socket);

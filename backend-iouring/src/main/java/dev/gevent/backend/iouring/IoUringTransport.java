@@ -515,21 +515,6 @@ final class IoUringTransport extends LinuxTransport<IoUringSocket> {
     }
 
     /**
-     * Cancels what is pending in the kernel and waits until the kernel is done with it, closes the
-     * descriptor, then fails the pending operations. A connected socket's close sends FIN first
-     * (only a reset under SO_LINGER 0), as the JDK's does.
-     */
-    @Override
-    public void close(SocketHandle handle) throws IOException {
-        IoUringSocket socket = socketOf(handle);
-        if (!socket.isOpen()) {
-            return;
-        }
-        IOException closeError = closeDescriptor(socket);
-        Failures.rethrowAfterClose(loop.abort(socket), closeError);
-    }
-
-    /**
      * Closes a socket for {@link IoUringEventLoop#close()}, failing its pending operations.
      *
      * @return what went wrong (the close or a completion), or null
@@ -571,8 +556,21 @@ final class IoUringTransport extends LinuxTransport<IoUringSocket> {
         return true;
     }
 
-    /** @return the failure of close(2), or null; EINTR still closed the descriptor on Linux */
-    private IOException closeDescriptor(IoUringSocket socket) {
+    @Override
+    protected Throwable failPending(IoUringSocket socket) {
+        return loop.abort(socket);
+    }
+
+    /**
+     * Hands the outbound bytes to the kernel (or keeps the descriptor open until they are sent: see
+     * the class comment), cancels what is pending in the kernel and waits until the kernel is done
+     * with it, then closes the descriptor.
+     *
+     * @return the failure of close(2), or null (also while the descriptor lingers); EINTR still
+     *     closed the descriptor on Linux
+     */
+    @Override
+    protected IOException closeDescriptor(IoUringSocket socket) {
         socket.markClosed();
         boolean linger = socket.outbound != null && flushOutbound(socket);
         Slot input = socket.input;

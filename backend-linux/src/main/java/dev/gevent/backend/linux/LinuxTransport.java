@@ -59,6 +59,35 @@ public abstract class LinuxTransport<S extends LinuxSocket & SocketHandle> imple
         return track(sockets.openDatagram(local, family), Kind.DATAGRAM, family, true);
     }
 
+    /**
+     * Closes the descriptor and fails what was pending on the socket; closing a closed socket does
+     * nothing. A connected socket's close sends FIN first (only a reset under SO_LINGER 0), as the
+     * JDK's does; how the loop lets go of the descriptor first is {@link #closeDescriptor}.
+     */
+    @Override
+    public final void close(SocketHandle handle) throws IOException {
+        S socket = socketOf(handle);
+        if (!socket.isOpen()) {
+            return;
+        }
+        IOException closeError = closeDescriptor(socket);
+        Failures.rethrowAfterClose(failPending(socket), closeError);
+    }
+
+    /**
+     * Marks the socket closed, has the loop let go of it, and closes its descriptor.
+     *
+     * @return the failure of close(2), or null
+     */
+    protected abstract IOException closeDescriptor(S socket);
+
+    /**
+     * Fails the operations still pending on a socket just closed.
+     *
+     * @return what their completions threw, or null
+     */
+    protected abstract Throwable failPending(S socket);
+
     @Override
     public final <T> void setOption(SocketHandle handle, SocketOption<T> option, T value) throws IOException {
         sockets.setOption(open(handle), Objects.requireNonNull(option, "option"), value);
