@@ -58,6 +58,12 @@ final class IoUringAbi {
 
     /** In a RECV's ioprio: arm the poll at once rather than try the receive first (5.19). */
     static final short RECVSEND_POLL_FIRST = 1;
+    /** In a RECV's ioprio: keep receiving, one CQE per buffer, until the request ends (6.0). */
+    static final short RECV_MULTISHOT = 2;
+    /** In an ACCEPT's ioprio: keep accepting, one CQE per connection, until the request ends (5.19). */
+    static final short ACCEPT_MULTISHOT = 1;
+    /** IOSQE_BUFFER_SELECT: the kernel picks the buffer from the provided-buffer group in buf_group. */
+    static final byte SQE_BUFFER_SELECT = 1 << 5;
 
     static final int SQE_SIZE = 64;
     static final int SQE_OPCODE = 0;
@@ -68,9 +74,17 @@ final class IoUringAbi {
     static final int SQE_LEN = 24;
     static final int SQE_OP_FLAGS = 28;
     static final int SQE_USER_DATA = 32;
+    static final int SQE_FLAGS = 1;
+    static final int SQE_BUF_GROUP = 40;
     static final int CQE_SIZE = 16;
     static final int CQE_USER_DATA = 0;
     static final int CQE_RES = 8;
+    static final int CQE_FLAGS = 12;
+    /** The CQE names the provided buffer it filled, in its upper 16 flag bits. */
+    static final int CQE_F_BUFFER = 1;
+    /** A multishot request goes on after this CQE. */
+    static final int CQE_F_MORE = 1 << 1;
+    static final int CQE_BUFFER_SHIFT = 16;
 
     static final byte OP_SENDMSG = 9;
     static final byte OP_RECVMSG = 10;
@@ -82,6 +96,16 @@ final class IoUringAbi {
     static final byte OP_RECV = 27;
 
     static final int REGISTER_PROBE = 8;
+    static final int REGISTER_PBUF_RING = 22;
+    /** sizeof(struct io_uring_buf_reg): ring_addr, ring_entries, bgid, flags, resv[3]. */
+    static final int BUF_REG_SIZE = 40;
+    static final int BUF_REG_ENTRIES = 8;
+    static final int BUF_REG_GROUP = 12;
+    /** sizeof(struct io_uring_buf): addr, len, bid, resv; the ring's 16-bit tail overlays entry 0's resv. */
+    static final int BUF_SIZE = 16;
+    static final int BUF_LEN = 8;
+    static final int BUF_BID = 12;
+    static final int BUF_RING_TAIL = 14;
     /** sizeof(struct io_uring_probe) before its ops; each {@code io_uring_probe_op} is 8 bytes. */
     static final int PROBE_HEADER = 16;
     static final int PROBE_OP_SIZE = 8;

@@ -23,13 +23,14 @@ import java.nio.channels.AsynchronousCloseException;
  * eventfd), which is what lets the ring be SINGLE_ISSUER and DEFER_TASKRUN: see {@link Ring}.
  *
  * <p><b>user_data.</b> An operation's CQE names it by {@code generation << 32 | index << 2 |
- * slot}: the socket's index in the {@link SocketTable}, its slot (input, output, write-behind), and the slot's count of
- * operations, so a CQE that arrives for an operation the loop is done with (a socket closed and its
- * index reused) matches no slot and is dropped. 0 marks CQEs nobody waits for, the sign bit the
- * wake-up READ.
+ * slot}: the socket's index in the {@link SocketTable}, its slot (input, output, write-behind,
+ * multishot receive), and the slot's count of operations, so a CQE that arrives for an operation
+ * the loop is done with (a socket closed and its index reused) matches no slot and is dropped. 0
+ * marks CQEs nobody waits for, the sign bit the wake-up READ. A multishot receive posts many CQEs
+ * under one user_data, the last without CQE_F_MORE; closing its socket waits for that last one.
  *
  * <p><b>Cancellation.</b> The kernel owns an operation's buffer until its CQE, also after an
- * ASYNC_CANCEL, and the CQE may report that it completed after all. So {@link #withdraw} submits the
+ * ASYNC_CANCEL, and the CQE may report that it completed after all. So {@link #cancelInKernel(Slot)} submits the
  * cancel and waits for the target's CQE before it returns (for socket operations, which wait in the
  * kernel's internal poll, the cancel completes them at once, within the same io_uring_enter):
  * afterwards the buffer is the caller's again, nothing is registered, and whatever the operation
@@ -45,6 +46,11 @@ final class IoUringEventLoop implements EventLoop {
     private static final int SQ_ENTRIES = 1024;
     private static final int CQ_ENTRIES = 8192;
     private static final long WAKEUP = Long.MIN_VALUE;
+    /** Whether streams receive and listeners accept with multishot operations where the kernel has them. */
+    static final boolean MULTISHOT = !"false".equals(System.getProperty("gevent.io_uring.multishot"));
+    /** Provided buffers for multishot receives: how many (a power of two; 0: none) and their size. */
+    static final int RECEIVE_BUFFERS = Integer.getInteger("gevent.io_uring.receiveBuffers", 1024);
+    static final int RECEIVE_BUFFER_SIZE = Integer.getInteger("gevent.io_uring.receiveBufferSize", 2048);
 
     private final Arena arena = Arena.ofShared();
     private final LibC libc = new LibC(arena);
@@ -55,6 +61,14 @@ final class IoUringEventLoop implements EventLoop {
     private final IoUringTransport transport;
     private final SocketTable sockets = new SocketTable();
     final BufferPool buffers = new BufferPool();
+    /**
+     * Whether listeners accept with a multishot ACCEPT: wanted ({@link #MULTISHOT}) and a kernel of
+     * 6.1 or later, for which the DEFER_TASKRUN setup stands (multishot ACCEPT came with 5.19, RECV
+     * with 6.0).
+     */
+    final boolean multishot;
+    /** The provided buffers of multishot receives, or null: no {@link #multishot}, or none wanted. */
+    final ProvidedBuffers provided;
     private int pending;
     /** Counts the completions called, so that a poll knows whether it ran any. */
     private long completed;
@@ -63,6 +77,19 @@ final class IoUringEventLoop implements EventLoop {
     private Throwable completionFailure;
 
     IoUringEventLoop() {
+        this(MULTISHOT, RECEIVE_BUFFERS, RECEIVE_BUFFER_SIZE);
+    }
+
+    /**
+     * @param multishot whether to use multishot operations where the kernel has them
+     * @param receiveBuffers provided buffers for multishot receives: a power of two up to 32768, or
+     *     0 for none
+     * @param receiveBufferSize the size of each
+     */
+    IoUringEventLoop(boolean multishot, int receiveBuffers, int receiveBufferSize) {
+        if (receiveBuffers != 0) {
+            ProvidedBuffers.requireValid(receiveBuffers, receiveBufferSize);
+        }
         try {
             ring = new Ring(libc, arena, SQ_ENTRIES, CQ_ENTRIES);
         } catch (IOException e) {
@@ -77,6 +104,10 @@ final class IoUringEventLoop implements EventLoop {
             throw new UncheckedIOException("cannot create an eventfd", e);
         }
         wakeup = new WakeupSignal(efd, arena);
+        this.multishot = multishot && (ring.setupFlags & IoUringAbi.SETUP_DEFER_TASKRUN) != 0;
+        provided = this.multishot && receiveBuffers > 0
+                ? ProvidedBuffers.register(libc, ring.fd, arena, (short) 0, receiveBuffers, receiveBufferSize)
+                : null;
         armWakeup();
         transport = new IoUringTransport(this, libc, linuxSockets);
     }
@@ -137,9 +168,19 @@ final class IoUringEventLoop implements EventLoop {
                 continue;
             }
             int which = (int) (userData & 3);
-            Slot slot = which == 0 ? socket.input : which == 1 ? socket.output : socket.behind;
+            Slot slot = switch (which) {
+                case 0 -> socket.input;
+                case 1 -> socket.output;
+                case 2 -> socket.behind;
+                default -> socket.multishot;
+            };
             if (slot.userData == userData) {
-                Throwable failure = which == 2 ? transport.finishBehind(socket, result) : transport.finish(socket, slot, result);
+                Throwable failure = switch (which) {
+                    case 2 -> transport.finishBehind(socket, result);
+                    case 3 -> socket.kind == Kind.LISTENER ? transport.acceptedMultishot(socket, result, ring.flags())
+                            : transport.received(socket, result, ring.flags());
+                    default -> transport.finish(socket, slot, result);
+                };
                 completionFailure = Failures.merge(completionFailure, failure);
             }
         }
@@ -272,6 +313,61 @@ final class IoUringEventLoop implements EventLoop {
     long resubmit(IoUringSocket socket, Slot slot, byte opcode, long address, int length, long offset, int opFlags) {
         pending--;
         return submit(socket, slot, opcode, address, length, offset, opFlags);
+    }
+
+    /**
+     * Queues a multishot RECV on the socket into the {@link #provided} buffers. Like a multishot
+     * ACCEPT, it is not among the {@link #pendingOperations()}: the reads it serves are ({@link #hold}).
+     */
+    void submitMultishotReceive(IoUringSocket socket) {
+        long sqe = queue(socket, socket.multishot, IoUringAbi.OP_RECV, 0, 0, 0, 0);
+        ring.receiveMultishot(sqe, provided.group);
+    }
+
+    /** Queues a multishot ACCEPT on the listener. */
+    void submitMultishotAccept(IoUringSocket socket) {
+        long sqe = queue(socket, socket.multishot, IoUringAbi.OP_ACCEPT, 0, 0, 0, Linux.SOCK_CLOEXEC);
+        ring.acceptMultishot(sqe);
+    }
+
+    /** Asks the socket's multishot operation to end; its last CQE comes later, without CQE_F_MORE. */
+    void stopMultishot(IoUringSocket socket) {
+        long sqe = ring.next();
+        ring.prepare(sqe, IoUringAbi.OP_ASYNC_CANCEL, -1, socket.multishot.userData, 0, 0, 0, Ring.IGNORED);
+        socket.multishotStopping = true;
+    }
+
+    /**
+     * Ends the socket's multishot operation and waits for its last CQE. What it took meanwhile, and
+     * what waits in the socket's {@link IoUringSocket#inbound} or {@link IoUringSocket#accepted},
+     * is let go: provided buffers go back to the kernel unread, accepted connections are closed.
+     */
+    void closeMultishot(IoUringSocket socket) {
+        Slot multishot = socket.multishot;
+        boolean listener = socket.kind == Kind.LISTENER;
+        if (multishot.userData != 0) {
+            long userData = multishot.userData;
+            long sqe = ring.next();
+            ring.prepare(sqe, IoUringAbi.OP_ASYNC_CANCEL, -1, userData, 0, 0, 0, Ring.IGNORED);
+            int flags;
+            do {
+                int result = ring.await(userData);
+                flags = ring.flags();
+                if ((flags & IoUringAbi.CQE_F_BUFFER) != 0) {
+                    provided.give(provided.filled(flags));
+                } else if (listener && result >= 0) {
+                    libc.close(result);
+                }
+            } while ((flags & IoUringAbi.CQE_F_MORE) != 0);
+            multishot.userData = 0;
+            socket.multishotStopping = false;
+        }
+        if (socket.inbound != null) {
+            socket.inbound.clear(provided);
+        }
+        while (socket.accepted != null && !socket.accepted.isEmpty()) {
+            libc.close(socket.accepted.take());
+        }
     }
 
     /** Has the receive queued in {@code sqe} wait for data before it is tried, where the kernel can. */

@@ -22,6 +22,24 @@ final class IoUringSocket extends LinuxSocket implements SocketHandle {
     /** The SEND of {@link #outbound}'s bytes, when one is in the ring. */
     final Slot behind = new Slot("write-behind", 2);
     /**
+     * The socket's multishot operation while its user_data is set: a stream's RECV into the loop's
+     * provided buffers, or a listener's ACCEPT. Reads or accepts wait for its CQEs in {@link #input}
+     * with no operation in the kernel of their own.
+     */
+    final Slot multishot = new Slot("multishot", 3);
+    /** The {@link #multishot} operation was asked to stop (ASYNC_CANCEL) and has not ended yet. */
+    boolean multishotStopping;
+    /** What the {@link #multishot} receive received that no read has taken yet; made on first use. */
+    Inbound inbound;
+    /** The connections the {@link #multishot} accept took that no accept has taken yet; made on first use. */
+    Accepted accepted;
+    /**
+     * The {@link #multishot} receive filled a whole provided buffer: the peer sends in bulk, and reads go
+     * straight into the caller's buffer, through the ring, until one gets less than a provided
+     * buffer holds.
+     */
+    boolean bulk;
+    /**
      * Bytes that writes returned as written and the kernel has not taken yet, from
      * {@link #outboundStart} to {@link #outboundEnd}: a pooled direct buffer, null when empty.
      */

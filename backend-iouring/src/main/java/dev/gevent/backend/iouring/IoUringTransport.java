@@ -22,11 +22,27 @@ import java.util.Objects;
  * options, addresses, shutdown and close are direct system calls, which complete at once as the
  * contract wants them to.
  *
- * <p><b>Reads through the ring.</b> A read is always queued ({@link #PENDING}): a direct
- * non-blocking recv(2) would cost a system call of its own and, in request/response traffic, mostly
- * find the socket empty; queued, it rides on the iteration's one io_uring_enter, shared by every
- * socket. After a read that emptied the socket, the next one asks the kernel to wait for data
- * before it tries ({@link IoUringEventLoop#pollFirst}).
+ * <p><b>Reads through the ring.</b> A read never makes a system call of its own: a direct
+ * non-blocking recv(2) would, and in request/response traffic it would mostly find the socket
+ * empty. Where the loop has {@link ProvidedBuffers} (6.1 and later, by default), a stream's first
+ * read starts a multishot RECV that stays in the kernel: it receives whatever arrives into a
+ * provided buffer and posts a CQE for it, so later reads queue nothing and the kernel keeps the
+ * socket's poll armed instead of arming it per read. Bytes no read waits for are kept in the
+ * socket's {@link Inbound} for the next read, which returns them at once. The receive is stopped
+ * (ASYNC_CANCEL) when {@link #INBOUND_MAX} buffers wait unread, so that a socket nobody reads holds
+ * few of the loop's buffers and its peer meets the socket's receive window, as it would without
+ * it; and when a CQE fills a whole buffer, because a bulk transfer is better read straight into the
+ * caller's (larger) buffer. Otherwise (no provided buffers, bulk, or none left: ENOBUFS), a read is
+ * a RECV into the caller's buffer queued for the iteration's one io_uring_enter; after a read that
+ * emptied the socket, the next asks the kernel to wait for data before it tries ({@link
+ * IoUringEventLoop#pollFirst}).
+ *
+ * <p><b>Accepts.</b> Where the loop is {@link IoUringEventLoop#multishot} (6.1 and later, by
+ * default), a listener's first accept starts a multishot ACCEPT that stays in the kernel and posts
+ * a CQE per connection, so a burst of connections is taken in one hub iteration rather than one
+ * per connection; connections no accept waits for are kept in the listener's {@link Accepted} for
+ * the next accept, which returns at once, and the ACCEPT is stopped when {@link #ACCEPTED_MAX}
+ * wait. Otherwise each accept is an ACCEPT of its own.
  *
  * <p><b>Writes behind (opt-in, {@link #WRITE_BEHIND}).</b> A small stream write (at most {@link
  * #BEHIND_MAX} bytes from a direct buffer, or any heap buffer's first {@link BufferPool#MAX}) is
@@ -61,6 +77,10 @@ final class IoUringTransport extends LinuxTransport<IoUringSocket> {
      * more than the system call that a write from the caller's buffer makes.
      */
     static final int BEHIND_MAX = 4096;
+    /** Provided buffers a socket may hold unread before its multishot receive is stopped. */
+    static final int INBOUND_MAX = 4;
+    /** Connections a listener may hold unclaimed before its multishot accept is stopped. */
+    static final int ACCEPTED_MAX = 64;
     /** Whether small writes go behind: see the class comment and README ({@code gevent.io_uring.writeBehind}). */
     static final boolean WRITE_BEHIND = Boolean.getBoolean("gevent.io_uring.writeBehind");
 
@@ -90,14 +110,64 @@ final class IoUringTransport extends LinuxTransport<IoUringSocket> {
         IoUringSocket socket = usable(listener, completion, Kind.LISTENER, Op.ACCEPT.label);
         Slot slot = socket.input;
         slot.requireIdle(Op.ACCEPT);
+        if (socket.accepted != null && !socket.accepted.isEmpty()) {
+            return accepted(socket, socket.accepted.take());
+        }
         if (slot.stashed) {
             int fd = slot.stashedResult;
             slot.unstash();
             return accepted(socket, fd);
         }
         slot.arm(Op.ACCEPT, completion, null, null);
-        submitAccept(socket, false);
+        if (socket.multishot.userData != 0 || loop.multishot) {
+            // served by the listener's multishot accept, started now if it was not running
+            loop.hold();
+            if (socket.multishot.userData == 0) {
+                loop.submitMultishotAccept(socket);
+            }
+        } else {
+            submitAccept(socket, false);
+        }
         return null;
+    }
+
+    /**
+     * Takes a CQE of the listener's multishot accept: hands the connection to the accept that
+     * waits, or keeps it for the next; ends the multishot accept when {@link #ACCEPTED_MAX}
+     * connections wait unclaimed; and once it has ended, starts it again for an accept that waits.
+     *
+     * @return what the completion threw, or null
+     */
+    Throwable acceptedMultishot(IoUringSocket socket, int result, int flags) {
+        Slot input = socket.input;
+        Throwable failure = null;
+        if (result >= 0) {
+            if (servedByMultishot(input)) {
+                failure = loop.complete(input, 0, accepted(socket, result));
+            } else {
+                if (socket.accepted == null) {
+                    socket.accepted = new Accepted();
+                }
+                socket.accepted.add(result);
+                if ((flags & IoUringAbi.CQE_F_MORE) != 0 && !socket.multishotStopping
+                        && socket.accepted.size() >= ACCEPTED_MAX) {
+                    loop.stopMultishot(socket);
+                }
+            }
+        } else if (servedByMultishot(input) && result != -Linux.ECANCELED && result != -Linux.ECONNABORTED
+                && result != -Linux.EINTR && result != -Linux.EAGAIN) {
+            // EMFILE, say: the accept that waits fails with it, as a single accept would
+            failure = loop.fail(input, libc.socketError(-result));
+        }
+        if ((flags & IoUringAbi.CQE_F_MORE) != 0) {
+            return failure;
+        }
+        socket.multishot.userData = 0;
+        socket.multishotStopping = false;
+        if (servedByMultishot(input)) {
+            loop.submitMultishotAccept(socket);
+        }
+        return failure;
     }
 
     private void submitAccept(IoUringSocket socket, boolean again) {
@@ -138,12 +208,100 @@ final class IoUringTransport extends LinuxTransport<IoUringSocket> {
         slot.requireIdle(Op.READ);
         BufferArguments.requireRemaining(dst, Op.READ.label, true);
         BufferArguments.requireWritable(dst);
+        if (socket.inbound != null && !socket.inbound.isEmpty()) {
+            return socket.inbound.take(dst, loop.provided);
+        }
         if (slot.stashed) {
             return readStashed(slot, dst);
+        }
+        if (socket.multishot.userData != 0 || (loop.provided != null && !socket.bulk)) {
+            // served by the socket's multishot receive, started now if it was not running
+            slot.arm(Op.READ, completion, dst, null);
+            loop.hold();
+            if (socket.multishot.userData == 0) {
+                loop.submitMultishotReceive(socket);
+            }
+            return PENDING;
         }
         slot.arm(Op.READ, completion, dst, dst.isDirect() ? null : loop.buffers.take(dst.remaining()));
         submitReceive(socket, false);
         return PENDING;
+    }
+
+    /**
+     * Takes a CQE of the socket's multishot receive: hands its bytes to the read that waits, or
+     * keeps them for the next; ends the receive when the socket's reader falls behind or the peer
+     * sends in bulk; and once the receive has ended, serves a read that still waits in another way.
+     *
+     * @return what the completion threw, or null
+     */
+    Throwable received(IoUringSocket socket, int result, int flags) {
+        Slot input = socket.input;
+        ProvidedBuffers provided = loop.provided;
+        boolean more = (flags & IoUringAbi.CQE_F_MORE) != 0;
+        Throwable failure = null;
+        if ((flags & IoUringAbi.CQE_F_BUFFER) != 0) {
+            int bid = provided.filled(flags);
+            socket.bulk = result == provided.size;
+            if (servedByMultishot(input)) {
+                int n = Math.min(result, input.buffer.remaining());
+                provided.copy(bid, 0, input.buffer, n);
+                if (n < result) {
+                    inbound(socket).add(bid, n, result - n);
+                } else {
+                    provided.give(bid);
+                }
+                failure = loop.complete(input, n, null);
+            } else {
+                inbound(socket).add(bid, 0, result);
+            }
+            boolean behind = socket.inbound != null && socket.inbound.buffers() >= INBOUND_MAX;
+            if (more && !socket.multishotStopping && (socket.bulk || behind)) {
+                loop.stopMultishot(socket);
+            }
+        } else if (result == 0 || (result < 0 && result != -Linux.ENOBUFS && result != -Linux.ECANCELED)) {
+            // the end of the stream or a failure, after the bytes before it
+            input.stashed = true;
+            input.stashedResult = result;
+            input.stashedOffset = 0;
+        }
+        if (more) {
+            return failure;
+        }
+        socket.multishot.userData = 0;
+        socket.multishotStopping = false;
+        if (!servedByMultishot(input)) {
+            return failure;
+        }
+        if (input.stashed) {
+            try {
+                return Failures.merge(failure, loop.complete(input, readStashed(input, input.buffer), null));
+            } catch (IOException e) {
+                return Failures.merge(failure, loop.fail(input, e));
+            }
+        }
+        if (result == -Linux.ENOBUFS || socket.bulk) {
+            // no provided buffer left, or bulk: the read goes straight into the caller's buffer
+            ByteBuffer dst = input.buffer;
+            input.bounce = dst.isDirect() ? null : loop.buffers.take(dst.remaining());
+            loop.resubmitHeld();
+            submitReceive(socket, false);
+        } else {
+            loop.submitMultishotReceive(socket);
+        }
+        return failure;
+    }
+
+    /** @return whether a read or an accept waits in {@code input} for the socket's multishot operation */
+    private static boolean servedByMultishot(Slot input) {
+        return input.busy() && input.userData == 0;
+    }
+
+    private static Inbound inbound(IoUringSocket socket) {
+        if (socket.inbound == null) {
+            socket.inbound = new Inbound();
+        }
+        return socket.inbound;
     }
 
     private void submitReceive(IoUringSocket socket, boolean again) {
@@ -574,7 +732,10 @@ final class IoUringTransport extends LinuxTransport<IoUringSocket> {
         socket.markClosed();
         boolean linger = socket.outbound != null && flushOutbound(socket);
         Slot input = socket.input;
-        if (input.busy()) {
+        if (loop.multishot) {
+            loop.closeMultishot(socket);
+        }
+        if (input.busy() && input.userData != 0) {
             int result = loop.cancelInKernel(input);
             if (input.op == Op.ACCEPT && result >= 0) {
                 // accepted while being cancelled: nobody will ever get it
@@ -631,6 +792,9 @@ final class IoUringTransport extends LinuxTransport<IoUringSocket> {
                         yield loop.complete(slot, -1, null);
                     }
                     socket.inputDrained = result < slot.kernelLength();
+                    if (loop.provided != null && result < loop.provided.size) {
+                        socket.bulk = false;
+                    }
                     landed(slot, result);
                     yield loop.complete(slot, result, null);
                 }

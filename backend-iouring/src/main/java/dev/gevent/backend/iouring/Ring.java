@@ -82,10 +82,12 @@ final class Ring {
 
     private long[] backlogData;
     private int[] backlogResult;
+    private int[] backlogFlags;
     private int backlogHead;
     private int backlogTail;
-    /** The result of the completion {@link #take()} returned last. */
+    /** The result and flags of the completion {@link #take()} or {@link #await} returned last. */
     private int taken;
+    private int takenFlags;
 
     /**
      * Sets an instance up.
@@ -172,6 +174,7 @@ final class Ring {
         waitArgument = arena.allocate(IoUringAbi.GETEVENTS_ARG_SIZE + 16, 8);
         backlogData = new long[cqSize];
         backlogResult = new int[cqSize];
+        backlogFlags = new int[cqSize];
     }
 
     private static int setup(LibC libc, MemorySegment params, int entries, int cqEntries, int flags) {
@@ -250,6 +253,21 @@ final class Ring {
         if ((setupFlags & IoUringAbi.SETUP_DEFER_TASKRUN) != 0) {
             sqes.set(JAVA_SHORT, at + IoUringAbi.SQE_IOPRIO, IoUringAbi.RECVSEND_POLL_FIRST);
         }
+    }
+
+    /**
+     * Makes the RECV at {@code at} a multishot one that receives into buffers the kernel picks from
+     * the provided-buffer {@code group}: it names each buffer in its CQE's flags.
+     */
+    void receiveMultishot(long at, short group) {
+        sqes.set(JAVA_SHORT, at + IoUringAbi.SQE_IOPRIO, IoUringAbi.RECV_MULTISHOT);
+        sqes.set(JAVA_BYTE, at + IoUringAbi.SQE_FLAGS, IoUringAbi.SQE_BUFFER_SELECT);
+        sqes.set(JAVA_SHORT, at + IoUringAbi.SQE_BUF_GROUP, group);
+    }
+
+    /** Makes the ACCEPT at {@code at} a multishot one: a CQE per connection, until the request ends. */
+    void acceptMultishot(long at) {
+        sqes.set(JAVA_SHORT, at + IoUringAbi.SQE_IOPRIO, IoUringAbi.ACCEPT_MULTISHOT);
     }
 
     /** @return SQEs queued and not yet taken by the kernel */
@@ -338,7 +356,8 @@ final class Ring {
             int kernelTail = (int) INT.getAcquire(cqRing, cqTail);
             while (head != kernelTail) {
                 long at = cqes + (long) (head & cqMask) * IoUringAbi.CQE_SIZE;
-                append(cqRing.get(JAVA_LONG, at + IoUringAbi.CQE_USER_DATA), cqRing.get(JAVA_INT, at + IoUringAbi.CQE_RES));
+                append(cqRing.get(JAVA_LONG, at + IoUringAbi.CQE_USER_DATA), cqRing.get(JAVA_INT, at + IoUringAbi.CQE_RES),
+                        cqRing.get(JAVA_INT, at + IoUringAbi.CQE_FLAGS));
                 head++;
             }
             INT.setRelease(cqRing, cqHead, head);
@@ -350,13 +369,14 @@ final class Ring {
         }
     }
 
-    private void append(long userData, int result) {
+    private void append(long userData, int result, int flags) {
         if (backlogTail - backlogHead == backlogData.length) {
             grow();
         }
         int at = backlogTail & (backlogData.length - 1);
         backlogData[at] = userData;
         backlogResult[at] = result;
+        backlogFlags[at] = flags;
         backlogTail++;
     }
 
@@ -366,12 +386,15 @@ final class Ring {
         int newMask = backlogData.length * 2 - 1;
         long[] data = new long[newMask + 1];
         int[] result = new int[newMask + 1];
+        int[] flags = new int[newMask + 1];
         for (int i = backlogHead; i != backlogTail; i++) {
             data[i & newMask] = backlogData[i & oldMask];
             result[i & newMask] = backlogResult[i & oldMask];
+            flags[i & newMask] = backlogFlags[i & oldMask];
         }
         backlogData = data;
         backlogResult = result;
+        backlogFlags = flags;
     }
 
     /** @return whether the backlog holds a completion for {@link #take} */
@@ -384,18 +407,26 @@ final class Ring {
         int at = backlogHead & (backlogData.length - 1);
         backlogHead++;
         taken = backlogResult[at];
+        takenFlags = backlogFlags[at];
         return backlogData[at];
     }
 
-    /** @return the result of the completion {@link #take()} returned last */
+    /** @return the result of the completion {@link #take()} or {@link #await} returned last */
     int result() {
         return taken;
+    }
+
+    /** @return the CQE flags of the completion {@link #take()} or {@link #await} returned last */
+    int flags() {
+        return takenFlags;
     }
 
     /**
      * Submits what is queued and waits for the completion of the operation {@code userData},
      * leaving every other completion in the backlog for the loop. For cancellation: the kernel
      * owns an operation's memory until its CQE, and the CQE says whether it completed after all.
+     * A multishot operation posts several: this returns the first, and {@link #flags()} says
+     * whether more follow.
      *
      * @return the operation's result
      */
@@ -406,7 +437,9 @@ final class Ring {
                 int at = scanned & (backlogData.length - 1);
                 if (backlogData[at] == userData) {
                     backlogData[at] = IGNORED;
-                    return backlogResult[at];
+                    taken = backlogResult[at];
+                    takenFlags = backlogFlags[at];
+                    return taken;
                 }
             }
             submit();

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * One direction of a socket: the operation the kernel holds for it, if any, with what its
- * completion needs. A socket owns two and reuses them, so an operation allocates nothing.
+ * completion needs. A socket owns its slots and reuses them, so an operation allocates nothing.
  *
  * <p>An input slot also keeps what a withdrawn operation took from the kernel after all (the
  * operation completed while it was being cancelled): the next operation in that direction gets it
