@@ -48,8 +48,13 @@ final class IoUringEventLoop implements EventLoop {
     private static final long WAKEUP = Long.MIN_VALUE;
     /** Whether streams receive and listeners accept with multishot operations where the kernel has them. */
     static final boolean MULTISHOT = !"false".equals(System.getProperty("gevent.io_uring.multishot"));
-    /** Provided buffers for multishot receives: how many (a power of two; 0: none) and their size. */
-    static final int RECEIVE_BUFFERS = Integer.getInteger("gevent.io_uring.receiveBuffers", 1024);
+    /**
+     * Provided buffers for multishot receives: how many (a power of two; 0: none) and their size.
+     * The kernel takes them in ring order and a read gives each back at once, so every buffer of
+     * the ring is used in turn: a small ring stays in the CPU's caches (BENCHMARKS.md, "io_uring:
+     * multishot receives and accepts"), and a socket that finds none left reads without one.
+     */
+    static final int RECEIVE_BUFFERS = Integer.getInteger("gevent.io_uring.receiveBuffers", 64);
     static final int RECEIVE_BUFFER_SIZE = Integer.getInteger("gevent.io_uring.receiveBufferSize", 2048);
 
     private final Arena arena = Arena.ofShared();
