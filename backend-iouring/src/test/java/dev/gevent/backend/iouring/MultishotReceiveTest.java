@@ -116,6 +116,20 @@ class MultishotReceiveTest {
         assertArrayEquals(ascii("!"), read(p.socket(), 64));
     }
 
+    /** @return a connected pair on a new loop with that many provided buffers, its receive started */
+    private Pair receiving(int buffers, int size) throws IOException {
+        open(buffers, size);
+        Pair p = connect();
+        startReceiving(p);
+        return p;
+    }
+
+    private static byte[] randomBytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
     /** @return {@code length} bytes, read {@code capacity} at most at a time; sets {@link #largestRead} */
     private byte[] readExactly(IoUringSocket socket, int length, int capacity) throws IOException {
         byte[] got = new byte[length];
@@ -152,9 +166,7 @@ class MultishotReceiveTest {
 
     @Test
     void aSmallReadTakesPartOfABufferAndTheNextTheRest() throws IOException {
-        open(8, 64);
-        Pair p = connect();
-        startReceiving(p);
+        Pair p = receiving(8, 64);
         p.send(ascii("abcdefgh"));
         assertArrayEquals(ascii("abc"), read(p.socket(), 3));
         assertEquals(1, loop.provided.held());
@@ -164,11 +176,8 @@ class MultishotReceiveTest {
 
     @Test
     void aReaderThatFallsBehindStopsTheReceiveAndLosesNothing() throws IOException {
-        open(32, 64);
-        Pair p = connect();
-        startReceiving(p);
-        byte[] sent = new byte[20 * 50];
-        new Random(7).nextBytes(sent);
+        Pair p = receiving(32, 64);
+        byte[] sent = randomBytes(20 * 50, 7);
         int held = 0;
         for (int i = 0; i < 20; i++) {
             p.send(Arrays.copyOfRange(sent, i * 50, (i + 1) * 50));
@@ -187,11 +196,8 @@ class MultishotReceiveTest {
 
     @Test
     void aBulkTransferIsReadStraightIntoTheCallersBuffer() throws Exception {
-        open(16, 1024);
-        Pair p = connect();
-        startReceiving(p);
-        byte[] sent = new byte[1 << 20];
-        new Random(11).nextBytes(sent);
+        Pair p = receiving(16, 1024);
+        byte[] sent = randomBytes(1 << 20, 11);
         Thread sender = Thread.ofPlatform().start(() -> {
             try {
                 p.send(sent);
@@ -233,9 +239,7 @@ class MultishotReceiveTest {
 
     @Test
     void theEndOfTheStreamComesAfterTheBytesBeforeIt() throws IOException {
-        open(8, 64);
-        Pair p = connect();
-        startReceiving(p);
+        Pair p = receiving(8, 64);
         p.send(ascii("last"));
         p.peer().shutdownOutput();
         pollUntil(() -> p.socket().multishot.userData == 0);
