@@ -17,7 +17,9 @@ import java.util.Locale;
  * }</pre>
  *
  * <p>With the system property {@code echo.serverPid} set, it also reports the CPU time the server
- * process used during the measured period. The last line of the output is machine-readable:
+ * process used during the measured period. With {@code load.rate=R} the messages start at R per
+ * second in all ({@link ClosedLoop}, "Paced"): the server's CPU per message then compares servers at
+ * one throughput. The last line of the output is machine-readable:
  * {@code RESULT msgs_per_s=... server_cpu_us_per_msg=... ...}.
  */
 public final class EchoLoad {
@@ -42,7 +44,8 @@ public final class EchoLoad {
         int threads = args.length > 6 ? ClosedLoop.positive("threads", args[6])
                 : Math.min(connections, Runtime.getRuntime().availableProcessors());
         ClosedLoop.Setup setup = new ClosedLoop.Setup(server, connections, threads, Double.parseDouble(args[4]),
-                Double.parseDouble(args[5]), Long.getLong("echo.serverPid", -1), "msgs", "messages", "msg");
+                Double.parseDouble(args[5]), Long.getLong("echo.serverPid", -1), "msgs", "messages", "msg",
+                ClosedLoop.rateProperty());
         ClosedLoop.run(setup, String.format(Locale.ROOT, "%d connections x %d bytes, %d load thread(s), %s s measured",
                 connections, size, threads, args[5]), i -> new Echo(size, i));
     }

@@ -22,6 +22,8 @@ import java.util.Locale;
  * machine-readable: {@code RESULT reqs_per_s=... server_cpu_us_per_req=... ...}. With
  * {@code -Dhttp.pipeline=N} each connection sends N requests in one write and waits for the N
  * responses; what is counted is then such a batch ("batches", {@code RESULT batches_per_s=...}).
+ * With {@code -Dload.rate=R} the requests (or batches) start at R per second in all ({@link
+ * ClosedLoop}, "Paced").
  */
 public final class HttpLoad {
     private static final int RESPONSE_LIMIT = 64 * 1024;
@@ -51,7 +53,8 @@ public final class HttpLoad {
         boolean batches = pipeline > 1;
         ClosedLoop.Setup setup = new ClosedLoop.Setup(server, connections, threads, Double.parseDouble(args[3]),
                 Double.parseDouble(args[4]), Long.getLong("http.serverPid", -1), batches ? "batches" : "reqs",
-                batches ? "batches of " + pipeline + " requests" : "requests", batches ? "batch" : "req");
+                batches ? "batches of " + pipeline + " requests" : "requests", batches ? "batch" : "req",
+                ClosedLoop.rateProperty());
         ClosedLoop.run(setup, String.format(Locale.ROOT, "%d connections, GET /%s, %d load thread(s), %s s measured",
                 connections, batches ? " x " + pipeline + " pipelined" : "", threads, args[4]),
                 i -> new Exchange(request, pipeline, i));

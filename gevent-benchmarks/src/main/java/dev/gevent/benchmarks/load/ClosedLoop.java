@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +37,13 @@ import org.HdrHistogram.Histogram;
  * packets are delivered), that shows which side was the bottleneck; the time per request is what
  * the server would need on a core of its own, the steadier figure when other processes compete
  * for the cores. The last line of the report is machine-readable: {@code RESULT key=value ...}.
+ *
+ * <p><b>Paced.</b> With a {@link Setup#rate rate}, requests start no faster than that many per
+ * second in all (each worker its share, spaced evenly): a connection whose reply is in waits its
+ * turn. Below the server's capacity this holds the throughput fixed, so the server's CPU per
+ * request compares servers on their own cost, apart from how they make a saturated load generator
+ * spend its core. A paced worker never sleeps: it polls its selector between requests, so give
+ * it a core of its own (one load thread per core).
  */
 public final class ClosedLoop {
     /** Round trips above this are recorded as this; a reply that slow has failed anyway. */
@@ -58,9 +66,23 @@ public final class ClosedLoop {
         boolean replyComplete() throws IOException;
     }
 
-    /** What to measure, and how to name it in the report: "msgs", "messages", "msg". */
+    /**
+     * What to measure, and how to name it in the report: "msgs", "messages", "msg".
+     *
+     * @param rate requests per second in all, or 0 for as fast as the replies come (see the class
+     *     comment, "Paced")
+     */
     public record Setup(InetSocketAddress server, int connections, int threads, double warmupSeconds, double seconds,
-            long serverPid, String unit, String units, String perUnit) {
+            long serverPid, String unit, String units, String perUnit, double rate) {
+        /**
+         * @throws IllegalArgumentException if the rate is negative or not a number
+         */
+        public Setup {
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException("rate must be 0 (unpaced) or a positive number of requests per second,"
+                        + " got " + rate);
+            }
+        }
     }
 
     private ClosedLoop() {
@@ -78,7 +100,7 @@ public final class ClosedLoop {
         Window window = new Window();
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < setup.threads(); i++) {
-            workers.add(new Worker(i, window, setup.server()));
+            workers.add(new Worker(i, window, setup.server(), setup.rate() / setup.threads()));
         }
         for (int i = 0; i < setup.connections(); i++) {
             workers.get(i % setup.threads()).add(new Connection(connect(setup.server()), conversations.apply(i), i));
@@ -112,7 +134,8 @@ public final class ClosedLoop {
             latency.add(w.latency);
             requests += w.requests;
         }
-        System.out.println(header);
+        System.out.println(setup.rate() > 0
+                ? header + String.format(Locale.ROOT, ", paced at %,.0f %s/s", setup.rate(), setup.unit()) : header);
         report(setup, to - from, requests, latency, serverCpu, loadCpu, busy);
     }
 
@@ -157,6 +180,20 @@ public final class ClosedLoop {
         return v;
     }
 
+    /**
+     * @return the rate the system property {@code load.rate} asks for (requests per second in all),
+     *     or 0 when it is not set: unpaced
+     * @throws IllegalArgumentException if it is not a number
+     */
+    public static double rateProperty() {
+        String rate = System.getProperty("load.rate", "0");
+        try {
+            return Double.parseDouble(rate);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("load.rate must be a number of requests per second, got " + rate, e);
+        }
+    }
+
     private static SocketChannel connect(InetSocketAddress server) throws IOException {
         SocketChannel channel = SocketChannel.open(server);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -189,11 +226,14 @@ public final class ClosedLoop {
         private final InetSocketAddress server;
         private final Selector selector;
         private final List<Connection> connections = new ArrayList<>();
+        /** Spaces the requests, or null: a reply's connection sends its next request at once. */
+        private final Pacer pacer;
         private int inFlight;
 
-        Worker(int index, Window window, InetSocketAddress server) throws IOException {
+        Worker(int index, Window window, InetSocketAddress server, double rate) throws IOException {
             this.window = window;
             this.server = server;
+            this.pacer = rate > 0 ? new Pacer(rate) : null;
             this.selector = Selector.open();
             this.thread = Thread.ofPlatform().name("load-" + index).unstarted(this);
         }
@@ -207,10 +247,17 @@ public final class ClosedLoop {
         public void run() {
             try {
                 for (Connection c : connections) {
-                    send(c);
+                    next(c);
                 }
                 while (!window.stopping) {
-                    selector.select(this::onReady, 100);
+                    if (pacer == null) {
+                        selector.select(this::onReady, 100);
+                    } else {
+                        selector.selectNow(this::onReady);
+                        for (Connection c; (c = pacer.due(System.nanoTime())) != null; ) {
+                            send(c);
+                        }
+                    }
                 }
                 // Closing a socket with a reply still unread would reset the connection: the
                 // server would see an error instead of the end of the stream.
@@ -278,7 +325,16 @@ public final class ClosedLoop {
                 c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
             }
             if (!window.stopping) {
+                next(c);
+            }
+        }
+
+        /** Sends the connection's next request, now or, paced, when its turn comes. */
+        private void next(Connection c) throws IOException {
+            if (pacer == null) {
                 send(c);
+            } else {
+                pacer.waiting.add(c);
             }
         }
 
@@ -289,6 +345,34 @@ public final class ClosedLoop {
             c.sentAt = System.nanoTime();
             c.channel.write(c.out);
             c.updateInterest();
+        }
+    }
+
+    /**
+     * The turns of one paced worker: a request may start every 1 / rate seconds. A worker that falls
+     * behind (a server slower than the rate, or a stall) sends as soon as replies come, as unpaced,
+     * but keeps no more turns in hand than it has connections waiting: a stall is not followed by
+     * a burst that makes up for it.
+     */
+    private static final class Pacer {
+        final ArrayDeque<Connection> waiting = new ArrayDeque<>();
+        private final double perNano;
+        private final long start = System.nanoTime();
+        private long started;
+
+        Pacer(double rate) {
+            this.perNano = rate / 1e9;
+        }
+
+        /** @return the connection whose request may start at {@code now}, or null: none waits, or it is too early */
+        Connection due(long now) {
+            long due = (long) ((now - start) * perNano);
+            started = Math.max(started, due - waiting.size());
+            if (waiting.isEmpty() || started >= due) {
+                return null;
+            }
+            started++;
+            return waiting.poll();
         }
     }
 
